@@ -1,0 +1,29 @@
+"""Random forest: bagged decision trees, a robust default on almost any tabular data."""
+
+from __future__ import annotations
+
+from ConfigSpace import Categorical, ConfigurationSpace, Float, Integer
+from sklearn.ensemble import RandomForestClassifier
+
+from autoclf.components.base import Component
+from autoclf.dataset.info import DatasetInfo
+
+
+class RandomForest(Component, RandomForestClassifier):
+    name = "random_forest"
+    slot = "classifier"
+    supports_sample_weight = True
+
+    @classmethod
+    def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
+        return ConfigurationSpace(
+            [
+                Integer("n_estimators", (100, 500), default=200, log=True),
+                Categorical("criterion", ["gini", "entropy"], default="gini"),
+                # fraction of features per split; 0.5 ~ sqrt(p) for p~10-50, auto-sklearn's choice too
+                Float("max_features", (0.05, 1.0), default=0.5),
+                Integer("min_samples_split", (2, 20), default=2),
+                Integer("min_samples_leaf", (1, 20), default=1),
+                Categorical("bootstrap", [True, False], default=True),
+            ]
+        )
