@@ -1,0 +1,287 @@
+"""AutoClassifier: validate the data, search the space under the budget, serve the best model.
+
+Orchestration only: every step lives in its own layer (dataset, configspace, optimization, evaluation).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted
+
+from autoclf import reporting
+from autoclf.evaluation.result import TrialResult
+
+logger = logging.getLogger(__name__)
+
+#: seconds kept free at the end of fit for cleanup, so fit returns within time_left
+END_SLACK_SECONDS = 0.5
+
+
+class AutoClassifier(ClassifierMixin, BaseEstimator):
+    """Finds a strong classification pipeline for tabular data within ``time_left`` seconds.
+
+    Parameters
+    ----------
+    time_left : wall-clock seconds for the whole ``fit``, from the call to the return.
+    per_run_time_limit : seconds one trial may take (default: a tenth of ``time_left``).
+    memory_limit : MB of resident memory one trial may use (None: no limit).
+    n_trials : stop after this many trials (an alternative stopping rule; the clock still applies).
+    metric : a metric name ("auto", "roc_auc", "log_loss", "accuracy", ...) or a scikit-learn scorer;
+        "auto" is ROC AUC for two classes and log loss for more, as in the AutoML Benchmark.
+    resampling : "holdout" (stratified, ``holdout_size`` held out) or "cv" (``folds``-fold).
+    include, exclude : component names (a list, or a dict slot -> names) that restrict the search space.
+    extra_components : Component classes added to the registry for this fit (your own models).
+    feature_types : override the inferred feature types (dict column -> type, or one type per column).
+    seed : seeds splits, the optimiser and the models; with ``n_trials`` a run is reproducible.
+    n_jobs : trials run at once (only 1 for now).
+    tmp_folder : where the run store lives (default: a fresh temporary folder).
+    keep_tmp : keep the run store after fit (it is removed otherwise).
+    verbose : 0 silent, 1 a progress bar.
+    """
+
+    def __init__(
+        self,
+        time_left: float = 3600,
+        per_run_time_limit: float | None = None,
+        memory_limit: float | None = 3072,
+        n_trials: int | None = None,
+        metric: Any = "auto",
+        resampling: str = "holdout",
+        folds: int = 5,
+        holdout_size: float = 0.33,
+        include: Any = None,
+        exclude: Any = None,
+        extra_components: Sequence[type] | None = None,
+        feature_types: Any = None,
+        seed: int = 0,
+        n_jobs: int = 1,
+        tmp_folder: str | os.PathLike | None = None,
+        keep_tmp: bool = False,
+        verbose: int = 1,
+    ):
+        self.time_left = time_left
+        self.per_run_time_limit = per_run_time_limit
+        self.memory_limit = memory_limit
+        self.n_trials = n_trials
+        self.metric = metric
+        self.resampling = resampling
+        self.folds = folds
+        self.holdout_size = holdout_size
+        self.include = include
+        self.exclude = exclude
+        self.extra_components = extra_components
+        self.feature_types = feature_types
+        self.seed = seed
+        self.n_jobs = n_jobs
+        self.tmp_folder = tmp_folder
+        self.keep_tmp = keep_tmp
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, X, y) -> "AutoClassifier":
+        start = time.perf_counter()
+        self._check_parameters()
+        deadline = start + float(self.time_left) - END_SLACK_SECONDS
+        from autoclf.configspace.builder import build_configuration_space
+        from autoclf.dataset.validator import InputValidator
+        from autoclf.evaluation.run_store import RunStore, TrialTask
+        from autoclf.evaluation.splitting import make_splits
+        from autoclf.metrics import get_metric
+
+        store = RunStore(self._make_tmp_folder())  # fails early when the folder is not writable
+        validator = InputValidator(feature_types=self.feature_types)
+        X_canonical, y_codes = validator.fit_transform(X, y)
+        info = validator.info_
+        metric = get_metric(self.metric, info.n_classes)
+        registry = self._registry()
+        space = build_configuration_space(info, registry, self.include, self.exclude, seed=self.seed)
+        splits = make_splits(y_codes, self.resampling, self.folds, self.holdout_size, seed=self.seed)
+        store.initialise(TrialTask(X_canonical, y_codes, info, splits, metric, registry))
+
+        try:
+            results, model, best = self._search_and_refit(store, space, metric, start, deadline, info.n_classes)
+        finally:
+            if not self.keep_tmp:
+                store.remove()
+
+        self.validator_ = validator
+        self.classes_ = validator.classes_
+        self.n_features_in_ = validator.n_features_in_
+        if validator.input_was_dataframe_:
+            self.feature_names_in_ = np.asarray(validator.feature_names_in_, dtype=object)
+        self.metric_ = metric
+        self.configuration_space_ = space
+        self.results_ = results
+        self.best_trial_ = best
+        self.model_ = model
+        self.tmp_folder_ = str(store.root)
+        self.fit_seconds_ = time.perf_counter() - start
+        logger.info("fit done in %.1f s: %d trials, best %s %.4f", self.fit_seconds_, len(results), metric.name,
+                    best.score)
+        return self
+
+    def _search_and_refit(self, store, space, metric, start: float, deadline: float, n_classes: int):
+        from autoclf.evaluation.worker import Worker
+        from autoclf.optimization.search_loop import Limits, run_search
+        from autoclf.optimization.smac_proposer import SmacProposer
+        from autoclf.progress import SearchProgress
+
+        per_run = self.per_run_time_limit if self.per_run_time_limit is not None else max(self.time_left / 10, 1.0)
+        limits = Limits(start, deadline, float(per_run), self.memory_limit, self.n_trials)
+        proposer = SmacProposer(space, store.root / "smac3", self.seed, crash_cost=metric.worst_loss)
+        best_score: list[float | None] = [None]
+
+        with Worker(n_threads=1) as worker, SearchProgress(deadline - start, metric.name, self.verbose > 0) as bar:
+
+            def on_result(result: TrialResult) -> None:
+                if result.ok and (best_score[0] is None or _better(result, best_score[0], metric)):
+                    best_score[0] = result.score
+                bar.update(result.trial_id + 1, best_score[0])
+
+            results = run_search(proposer, worker, store, limits, self.seed, metric.worst_loss, on_result)
+            successes = [r for r in results if r.ok]
+            if not successes:
+                statuses = ", ".join(f"{r.trial_id}: {r.status}" for r in results) or "none ran"
+                raise RuntimeError(
+                    f"no trial finished successfully within time_left={self.time_left} s (trials: {statuses}); "
+                    "give more time_left or per_run_time_limit, or a lighter search space"
+                )
+            best = min(successes, key=lambda r: (r.loss, r.trial_id))
+            model = self._final_model(worker, store, best, limits, n_classes)
+        return results, model, best
+
+    def _final_model(self, worker, store, best: TrialResult, limits, n_classes: int) -> Any:
+        """Refit the best configuration on all rows if the clock allows; else serve its trial model(s)."""
+        from autoclf.ensembles.weighted import WeightedEnsemble
+        from autoclf.evaluation.trial import refit
+
+        available = limits.deadline - time.perf_counter()
+        needed = best.duration * limits.refit_share
+        if available > needed:
+            try:
+                outcome = worker.call(
+                    refit, (str(store.root), best.config, self.seed), time_limit=available,
+                    memory_limit_mb=limits.memory_limit_mb,
+                )
+            except KeyboardInterrupt:
+                worker.kill()
+                outcome = None
+            if outcome is not None and outcome.status == "success":
+                return outcome.value
+            logger.warning("refit of trial %d failed (%s); serving its trial model", best.trial_id,
+                           outcome.status if outcome else "interrupted")
+        else:
+            logger.info("no time to refit trial %d (%.1f s needed, %.1f s left); serving its trial model",
+                        best.trial_id, needed, available)
+        models = store.model(best.trial_id)
+        if isinstance(models, list):  # cross-validation: average the fold models
+            return WeightedEnsemble(models, n_classes=n_classes).fit()
+        return models
+
+    def _registry(self):
+        from autoclf.components.registry import default_registry
+
+        registry = default_registry()
+        return registry.with_components(self.extra_components) if self.extra_components else registry
+
+    def _make_tmp_folder(self) -> Path:
+        if self.tmp_folder is None:
+            return Path(tempfile.mkdtemp(prefix="autoclf_"))
+        folder = Path(self.tmp_folder)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            probe = folder / ".write_test"
+            probe.write_text("ok")
+            probe.unlink()
+        except OSError as error:
+            raise ValueError(f"tmp_folder {str(folder)!r} is not writable: {error}") from error
+        return folder
+
+    def _check_parameters(self) -> None:
+        if not isinstance(self.time_left, (int, float)) or not self.time_left > 0:
+            raise ValueError(f"time_left must be a positive number of seconds, got {self.time_left!r}")
+        if self.per_run_time_limit is not None and not self.per_run_time_limit > 0:
+            raise ValueError(f"per_run_time_limit must be positive, got {self.per_run_time_limit!r}")
+        if self.memory_limit is not None and not self.memory_limit > 0:
+            raise ValueError(f"memory_limit must be a positive number of MB or None, got {self.memory_limit!r}")
+        if self.n_trials is not None and (not isinstance(self.n_trials, (int, np.integer)) or self.n_trials < 1):
+            raise ValueError(f"n_trials must be a positive integer or None, got {self.n_trials!r}")
+        if not 0 < self.holdout_size < 1:
+            raise ValueError(f"holdout_size must be in (0, 1), got {self.holdout_size!r}")
+        if self.n_jobs != 1:
+            raise ValueError(f"n_jobs={self.n_jobs!r}: only n_jobs=1 is supported so far")
+
+    # -------------------------------------------------------------- predict
+    def predict_proba(self, X) -> np.ndarray:
+        """Probabilities, one column per class in ``classes_`` order."""
+        from autoclf.evaluation.trial import full_probabilities
+
+        check_is_fitted(self, "model_")
+        X_canonical = self.validator_.transform(X)
+        return full_probabilities(self.model_, X_canonical, len(self.classes_))
+
+    def predict(self, X) -> np.ndarray:
+        codes = np.argmax(self.predict_proba(X), axis=1)
+        return self.validator_.decode_target(codes)
+
+    # ------------------------------------------------------------ inspection
+    def get_configuration_space(self, X, y):
+        """The search space this estimator would search for (X, y), without fitting anything."""
+        from autoclf.configspace.builder import build_configuration_space
+        from autoclf.dataset.validator import InputValidator
+
+        validator = InputValidator(feature_types=self.feature_types).fit(X, y)
+        return build_configuration_space(validator.info_, self._registry(), self.include, self.exclude,
+                                         seed=self.seed)
+
+    def leaderboard(self) -> pd.DataFrame:
+        check_is_fitted(self, "results_")
+        return reporting.leaderboard(self.results_, self.metric_.name)
+
+    def show_models(self) -> str:
+        check_is_fitted(self, "model_")
+        best = self.best_trial_
+        return (f"trial {best.trial_id} ({self.metric_.name} {best.score:.4f} on held-out data), "
+                f"refit on all training rows:\n{self.model_!r}")
+
+    def sprint_statistics(self) -> str:
+        check_is_fitted(self, "results_")
+        return reporting.sprint_statistics(self.results_, self.metric_.name, self.best_trial_, self.fit_seconds_)
+
+    @property
+    def cv_results_(self) -> dict[str, Any]:
+        check_is_fitted(self, "results_")
+        return reporting.cv_results(self.results_)
+
+    @property
+    def trajectory_(self) -> list[tuple[float, float]]:
+        check_is_fitted(self, "results_")
+        return reporting.trajectory(self.results_)
+
+    # ----------------------------------------------------------- persistence
+    def save(self, path: str | os.PathLike) -> None:
+        """Pickle the fitted estimator (everything predict needs; not the run store)."""
+        joblib.dump(self, path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "AutoClassifier":
+        model = joblib.load(path)
+        if not isinstance(model, cls):
+            raise TypeError(f"{path} holds a {type(model).__name__}, not an AutoClassifier")
+        return model
+
+
+def _better(result: TrialResult, best_score: float, metric) -> bool:
+    return result.score > best_score if metric.greater_is_better else result.score < best_score
+

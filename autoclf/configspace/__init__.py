@@ -1,0 +1,1 @@
+"""Search space: registry -> one conditional ConfigurationSpace; Configuration -> scikit-learn pipeline."""

@@ -1,0 +1,173 @@
+"""One conditional ConfigurationSpace for the data at hand, assembled from the registry.
+
+Names follow auto-sklearn's scheme: ``classifier:__choice__`` picks a component and
+``classifier:random_forest:n_estimators`` is one of its hyperparameters, active only when chosen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterable, Mapping
+
+from ConfigSpace import (
+    Categorical,
+    ConfigurationSpace,
+    ForbiddenAndConjunction,
+    ForbiddenEqualsClause,
+    ForbiddenInClause,
+)
+
+from autoclf.components.base import SLOTS, Component
+from autoclf.components.registry import Registry
+from autoclf.dataset.info import DatasetInfo
+
+logger = logging.getLogger(__name__)
+
+CHOICE = "__choice__"
+BALANCING = "balancing:strategy"
+ComponentFilter = Iterable[str] | Mapping[str, Iterable[str]] | None
+
+
+def choice_name(slot: str) -> str:
+    return f"{slot}:{CHOICE}"
+
+
+def active_slots(info: DatasetInfo) -> list[str]:
+    """Slots that have work to do: no imputer or scaler without numeric columns, no encoder without categoricals."""
+    has_numeric = bool(info.numeric_columns or info.boolean_columns)
+    wanted = {
+        "imputation": has_numeric,
+        "scaling": has_numeric,
+        "encoding": bool(info.categorical_columns),
+        "feature_preprocessor": True,
+        "classifier": True,
+    }
+    return [slot for slot in SLOTS if wanted[slot]]
+
+
+def select_components(
+    registry: Registry, info: DatasetInfo, include: ComponentFilter = None, exclude: ComponentFilter = None
+) -> dict[str, list[type[Component]]]:
+    """Components per active slot after include/exclude and applicability; errors name the problem."""
+    known = registry.names()
+    included = _by_slot(include, known, "include")
+    excluded = _by_slot(exclude, known, "exclude")
+    selected: dict[str, list[type[Component]]] = {}
+    for slot in active_slots(info):
+        candidates = [
+            c
+            for c in registry.components(slot)
+            if (slot not in included or c.name in included[slot]) and c.name not in excluded.get(slot, set())
+        ]
+        usable, reasons = [], []
+        for component in candidates:
+            reason = component.not_applicable_reason(info)
+            if reason is None:
+                usable.append(component)
+            else:
+                reasons.append(f"{component.name}: {reason}")
+                log = logger.warning if slot in included else logger.debug
+                log("component %s left out of the search space: %s", component.name, reason)
+        if not usable:
+            detail = "; ".join(reasons) or "every component was excluded"
+            raise ValueError(f"no component left for slot {slot!r} on this data ({detail})")
+        selected[slot] = usable
+    return selected
+
+
+def build_configuration_space(
+    info: DatasetInfo,
+    registry: Registry,
+    include: ComponentFilter = None,
+    exclude: ComponentFilter = None,
+    seed: int | None = None,
+) -> ConfigurationSpace:
+    """The joint space: one choice per active slot, each component's own space under it, balancing, forbiddens."""
+    selected = select_components(registry, info, include, exclude)
+    space = ConfigurationSpace(seed=seed)
+    has_weights = any(c.supports_sample_weight for c in selected["classifier"])
+    if has_weights:
+        space.add(Categorical(BALANCING, ["none", "weighting"], default="none"))
+    for slot, components in selected.items():
+        choice = Categorical(choice_name(slot), [c.name for c in components], default=components[0].name)
+        space.add(choice)
+        for component in components:
+            sub_space = component.search_space(info)
+            if len(sub_space) == 0:
+                continue
+            space.add_configuration_space(
+                prefix=f"{slot}:{component.name}",
+                configuration_space=sub_space,
+                delimiter=":",
+                parent_hyperparameter={"parent": choice, "value": component.name},
+            )
+    _add_forbidden_combinations(space, selected, has_weights)
+    return space
+
+
+def _add_forbidden_combinations(
+    space: ConfigurationSpace, selected: dict[str, list[type[Component]]], has_weights: bool
+) -> None:
+    classifier_choice = space[choice_name("classifier")]
+    classifiers = selected["classifier"]
+    if has_weights:
+        unweighted = [c.name for c in classifiers if not c.supports_sample_weight]
+        if unweighted:
+            # weighting would be a silent no-op for these: forbid it rather than waste trials on duplicates
+            space.add(
+                ForbiddenAndConjunction(
+                    ForbiddenEqualsClause(space[BALANCING], "weighting"),
+                    ForbiddenInClause(classifier_choice, unweighted),
+                )
+            )
+    for needs_nonnegative in (c for c in classifiers if c.requires_nonnegative):
+        for slot in ("scaling", "feature_preprocessor"):
+            if slot not in selected:
+                continue
+            signed = [c.name for c in selected[slot] if not c.preserves_nonnegative]
+            if signed and len(signed) < len(selected[slot]):
+                space.add(
+                    ForbiddenAndConjunction(
+                        ForbiddenEqualsClause(classifier_choice, needs_nonnegative.name),
+                        ForbiddenInClause(space[choice_name(slot)], signed),
+                    )
+                )
+
+
+def space_hash(space: ConfigurationSpace) -> str:
+    """A stable fingerprint of a space, so stored configurations are only reused on the space they fit."""
+    described = {
+        "hyperparameters": sorted(str(hp) for hp in space.values()),
+        "conditions": sorted(str(c) for c in space.conditions),
+        "forbiddens": sorted(str(f) for f in space.forbidden_clauses),
+    }
+    return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _by_slot(spec: ComponentFilter, known: dict[str, str], what: str) -> dict[str, set[str]]:
+    if spec is None:
+        return {}
+    if isinstance(spec, str):
+        raise TypeError(f"{what}= takes a list of component names or a dict slot -> names, got the string {spec!r}")
+    result: dict[str, set[str]] = {}
+    if isinstance(spec, Mapping):
+        pairs = [(slot, name) for slot, names in spec.items() for name in _as_list(names, what)]
+        for slot, _ in pairs:
+            if slot not in SLOTS:
+                raise ValueError(f"{what}= names an unknown slot {slot!r}; slots are {list(SLOTS)}")
+    else:
+        pairs = [(known.get(name, ""), name) for name in spec]
+    for slot, name in pairs:
+        if name not in known or known[name] != slot:
+            valid = sorted(n for n, s in known.items() if not slot or s == slot)
+            raise ValueError(f"{what}= names an unknown component {name!r}; known components: {valid}")
+        result.setdefault(slot, set()).add(name)
+    return result
+
+
+def _as_list(names: Iterable[str], what: str) -> list[str]:
+    if isinstance(names, str):
+        return [names]
+    return list(names)

@@ -1,0 +1,88 @@
+"""Configuration -> scikit-learn pipeline: column preprocessing, feature preprocessing, classifier."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sklearn.compose import ColumnTransformer
+from sklearn.pipeline import Pipeline
+from sklearn.utils.class_weight import compute_sample_weight
+
+from autoclf.components.base import Component
+from autoclf.components.registry import Registry
+from autoclf.configspace.builder import BALANCING, CHOICE, active_slots
+from autoclf.dataset.info import DatasetInfo
+
+
+class ClassifierPipeline(Pipeline):
+    """A Pipeline whose fit can weight rows to balance classes (the ``balancing`` hyperparameter).
+
+    Balancing lives on the pipeline, not in the trial code, so a refit or a clone reproduces it.
+    """
+
+    def __init__(self, steps, *, balancing: str = "none", memory=None, transform_input=None, verbose=False):
+        super().__init__(steps, memory=memory, transform_input=transform_input, verbose=verbose)
+        self.balancing = balancing
+
+    def fit(self, X, y=None, **params):
+        if self.balancing == "weighting":
+            last_name = self.steps[-1][0]
+            params = {**params, f"{last_name}__sample_weight": compute_sample_weight("balanced", y)}
+        elif self.balancing != "none":
+            raise ValueError(f"balancing must be 'none' or 'weighting', got {self.balancing!r}")
+        return super().fit(X, y, **params)
+
+
+def split_configuration(config: Mapping[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """{slot: (component name, its unprefixed hyperparameters)} for the slots the configuration sets."""
+    values = dict(config)
+    chosen: dict[str, tuple[str, dict[str, Any]]] = {}
+    for key, value in values.items():
+        slot, _, rest = key.partition(":")
+        if rest == CHOICE:
+            prefix = f"{slot}:{value}:"
+            params = {k[len(prefix) :]: v for k, v in values.items() if k.startswith(prefix)}
+            chosen[slot] = (str(value), params)
+    return chosen
+
+
+def build_pipeline(
+    config: Mapping[str, Any], info: DatasetInfo, registry: Registry, random_state: int | None = None
+) -> ClassifierPipeline:
+    """The unfitted pipeline a configuration describes, for canonical frames of the validated data."""
+    chosen = split_configuration(config)
+    missing = [slot for slot in active_slots(info) if slot not in chosen]
+    if missing:
+        raise ValueError(f"configuration sets no component for slots {missing}")
+
+    def make(slot: str) -> Component:
+        name, params = chosen[slot]
+        return registry.get(slot, name).from_config(params, info, random_state=random_state)
+
+    column_steps = []
+    numeric = list(info.numeric_columns) + list(info.boolean_columns)
+    if numeric:
+        numeric_steps = Pipeline([("impute", make("imputation")), ("scale", make("scaling"))])
+        column_steps.append(("numeric", numeric_steps, numeric))
+    if info.categorical_columns:
+        column_steps.append(("categorical", make("encoding"), list(info.categorical_columns)))
+    if info.text_columns:
+        from autoclf.components.preprocessing.text import TextEncoder
+
+        column_steps.append(("text", TextEncoder(), list(info.text_columns)))
+    columns = ColumnTransformer(column_steps, sparse_threshold=0.0, verbose_feature_names_out=False)
+    steps = [
+        ("columns", columns),
+        ("features", make("feature_preprocessor")),
+        ("classifier", make("classifier")),
+    ]
+    balancing = str(config.get(BALANCING, "none"))
+    return ClassifierPipeline(steps, balancing=balancing)
+
+
+def describe_pipeline(config: Mapping[str, Any]) -> dict[str, str]:
+    """Component names per slot, for leaderboards."""
+    return {slot: name for slot, (name, _) in split_configuration(config).items()} | {
+        "balancing": str(config.get(BALANCING, "none"))
+    }

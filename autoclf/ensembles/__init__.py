@@ -1,0 +1,1 @@
+"""Ensembles over the run store's trials."""

@@ -1,0 +1,110 @@
+"""The run store: one folder per fit holding the data, the splits, and every trial's held-out
+predictions, model and record. Ensembles, stacking and distillation read it after (or during) the search.
+
+Layout::
+
+    root/task.joblib                 data, splits, metric, registry: what a worker needs to run a trial
+    root/targets.npy                 y at the validation rows (the rows predictions are aligned with)
+    root/trials/00007/predictions.npy  held-out probabilities, shape (len(targets), n_classes)
+    root/trials/00007/model.joblib     the fitted pipeline (holdout) or its list of fold pipelines (cv)
+    root/trials/00007/trial.json       the TrialResult; written last, so its presence marks a complete trial
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import pandas as pd
+
+from autoclf.components.registry import Registry
+from autoclf.dataset.info import DatasetInfo
+from autoclf.evaluation.result import TrialResult
+from autoclf.evaluation.splitting import Split, validation_rows
+
+
+@dataclass
+class TrialTask:
+    """Everything a worker needs about the fit, written once and cached by each worker process."""
+
+    X: pd.DataFrame
+    y: np.ndarray
+    info: DatasetInfo
+    splits: list[Split]
+    metric: Any  # autoclf.metrics.Metric
+    registry: Registry
+
+
+class RunStore:
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+
+    @property
+    def trials_dir(self) -> Path:
+        return self.root / "trials"
+
+    def trial_dir(self, trial_id: int) -> Path:
+        return self.trials_dir / f"{trial_id:05d}"
+
+    def initialise(self, task: TrialTask) -> None:
+        """Create the folder (checking it is writable) and write the task for the workers."""
+        self.trials_dir.mkdir(parents=True, exist_ok=True)
+        joblib.dump(task, self.root / "task.joblib")
+        np.save(self.root / "targets.npy", task.y[validation_rows(task.splits)])
+
+    def load_task(self) -> TrialTask:
+        return joblib.load(self.root / "task.joblib")
+
+    def targets(self) -> np.ndarray:
+        return np.load(self.root / "targets.npy")
+
+    def write_artifacts(self, trial_id: int, predictions: np.ndarray, model: Any | None) -> None:
+        directory = self.trial_dir(trial_id)
+        directory.mkdir(parents=True, exist_ok=True)
+        np.save(directory / "predictions.npy", predictions.astype(np.float64))
+        if model is not None:
+            joblib.dump(model, directory / "model.joblib")
+
+    def write_record(self, result: TrialResult) -> None:
+        directory = self.trial_dir(result.trial_id)
+        directory.mkdir(parents=True, exist_ok=True)
+        temporary = directory / "trial.json.tmp"
+        temporary.write_text(json.dumps(result.to_dict(), default=_json_default, indent=1))
+        temporary.replace(directory / "trial.json")
+
+    def discard_artifacts(self, trial_id: int) -> None:
+        """Drop what a failed or killed trial may have half written, keeping its record."""
+        directory = self.trial_dir(trial_id)
+        for name in ("predictions.npy", "model.joblib"):
+            (directory / name).unlink(missing_ok=True)
+
+    def records(self) -> list[TrialResult]:
+        if not self.trials_dir.exists():
+            return []
+        records = []
+        for path in sorted(self.trials_dir.glob("*/trial.json")):
+            records.append(TrialResult.from_dict(json.loads(path.read_text())))
+        return records
+
+    def predictions(self, trial_id: int) -> np.ndarray:
+        return np.load(self.trial_dir(trial_id) / "predictions.npy")
+
+    def model(self, trial_id: int) -> Any:
+        return joblib.load(self.trial_dir(trial_id) / "model.joblib")
+
+    def has_model(self, trial_id: int) -> bool:
+        return (self.trial_dir(trial_id) / "model.joblib").exists()
+
+    def remove(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"cannot write {type(value).__name__} to a trial record")

@@ -1,0 +1,73 @@
+"""One trial, as it runs inside a worker: build the pipeline, fit on each split, score the held-out rows,
+and write predictions and model to the run store. Plain functions, so a worker can call them by reference.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from typing import Any
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+from autoclf.configspace.pipeline import ClassifierPipeline, build_pipeline
+from autoclf.evaluation.run_store import RunStore, TrialTask
+
+_tasks: dict[str, TrialTask] = {}  # per worker process: the task is read from disk once, not per trial
+
+
+def load_task(store_root: str) -> TrialTask:
+    if store_root not in _tasks:
+        _tasks.clear()  # one fit at a time per worker; do not keep old data sets alive
+        _tasks[store_root] = RunStore(store_root).load_task()
+    return _tasks[store_root]
+
+
+def full_probabilities(model: ClassifierPipeline, X: Any, n_classes: int) -> np.ndarray:
+    """predict_proba with one column per class of the whole training set, even if a fold missed some."""
+    proba = np.asarray(model.predict_proba(X), dtype=np.float64)
+    if not np.all(np.isfinite(proba)):
+        raise ValueError(f"{type(model[-1]).__name__} predicted non-finite probabilities")
+    full = np.zeros((proba.shape[0], n_classes))
+    full[:, np.asarray(model.classes_, dtype=int)] = proba
+    totals = full.sum(axis=1, keepdims=True)
+    totals[totals == 0] = 1.0
+    return full / totals
+
+
+def run_trial(store_root: str, trial_id: int, config: dict[str, Any], seed: int, keep_model: bool = True) -> dict:
+    """Fit ``config`` on every split; returns loss, score and timing, writes artifacts to the store."""
+    task = load_task(store_root)
+    started = time.perf_counter()
+    n_rows = len(task.y)
+    oof = np.zeros((n_rows, task.info.n_classes))
+    models = []
+    for train, valid in task.splits:
+        model = build_pipeline(config, task.info, task.registry, random_state=seed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.fit(task.X.iloc[train], task.y[train])
+            oof[valid] = full_probabilities(model, task.X.iloc[valid], task.info.n_classes)
+        models.append(model)
+    rows = np.sort(np.concatenate([valid for _, valid in task.splits]))
+    predictions = oof[rows]
+    targets = task.y[rows]
+    loss = float(task.metric.loss(targets, predictions))
+    score = float(task.metric.score(targets, predictions))
+    if not np.isfinite(loss):
+        raise ValueError(f"the metric {task.metric.name} gave a non-finite loss")
+    fit_seconds = time.perf_counter() - started
+    kept = (models[0] if len(models) == 1 else models) if keep_model else None
+    RunStore(store_root).write_artifacts(trial_id, predictions, kept)
+    return {"loss": loss, "score": score, "fit_seconds": fit_seconds}
+
+
+def refit(store_root: str, config: dict[str, Any], seed: int) -> ClassifierPipeline:
+    """Fit ``config`` on all training rows: the model that serves predictions after the search."""
+    task = load_task(store_root)
+    model = build_pipeline(config, task.info, task.registry, random_state=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(task.X, task.y)
+    return model

@@ -1,0 +1,202 @@
+"""A long-lived worker process that runs one call at a time under a wall-time and a memory limit.
+
+Why not a fresh process per trial: importing scikit-learn costs seconds (torch 6-8 s), which decides how
+many trials fit in a budget. Workers fork from a forkserver that imported the heavy modules once, and
+stay alive across trials; only a trial that must be killed (over time, over memory, crashed process)
+costs a restart. The parent watches wall time and the worker's resident memory (psutil), so the limits
+hold even when the trial is stuck in C code that ignores signals.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import signal
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import psutil
+
+logger = logging.getLogger(__name__)
+
+PRELOAD_MODULES = ["autoclf.evaluation.preload"]
+_POLL_SECONDS = 0.05
+
+
+@dataclass
+class CallOutcome:
+    """``status`` is one of success, crashed, timeout, memout; ``value`` the return value on success."""
+
+    status: str
+    value: Any = None
+    error: str = ""
+    seconds: float = 0.0
+    peak_memory_mb: float = 0.0
+
+
+def _serve(connection, n_threads: int) -> None:
+    """Worker loop: receive (function, args), send back an outcome, until told to stop."""
+    from threadpoolctl import threadpool_limits
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the search
+
+    limiter = threadpool_limits(limits=n_threads)  # noqa: F841  (kept alive for the process lifetime)
+    while True:
+        try:
+            message = connection.recv()
+        except EOFError:
+            return
+        if message is None:
+            return
+        function, args = message
+        started = time.perf_counter()
+        try:
+            value = function(*args)
+            reply = ("success", value, "")
+        except MemoryError:
+            reply = ("memout", None, traceback.format_exc(limit=5))
+        except BaseException:  # a trial's own failure is data, not a reason to stop the worker
+            reply = ("crashed", None, traceback.format_exc(limit=20))
+        connection.send((*reply, time.perf_counter() - started))
+
+
+class Worker:
+    """One worker process, restarted on demand, that runs calls under limits."""
+
+    def __init__(self, n_threads: int = 1, preload: Sequence[str] = PRELOAD_MODULES):
+        self.n_threads = n_threads
+        self.preload = list(preload)
+        self._process: mp.process.BaseProcess | None = None
+        self._connection = None
+
+    def _start(self) -> None:
+        context = mp.get_context("forkserver")
+        context.set_forkserver_preload(self.preload)
+        parent_end, child_end = context.Pipe()
+        process = context.Process(target=_serve, args=(child_end, self.n_threads), daemon=True)
+        process.start()
+        child_end.close()
+        self._process, self._connection = process, parent_end
+
+    @property
+    def alive(self) -> bool:
+        return self._process is not None and self._process.is_alive()
+
+    def call(
+        self,
+        function: Callable[..., Any],
+        args: tuple = (),
+        time_limit: float | None = None,
+        memory_limit_mb: float | None = None,
+    ) -> CallOutcome:
+        """Run ``function(*args)`` in the worker; never raises for the call's own failures."""
+        if not self.alive:
+            self._start()
+        assert self._process is not None and self._connection is not None
+        started = time.perf_counter()
+        try:
+            self._connection.send((function, args))
+        except (BrokenPipeError, OSError) as error:
+            self.stop()
+            return CallOutcome("crashed", error=f"worker unreachable: {error}")
+        watcher = _MemoryWatcher(self._process.pid)
+        while True:
+            elapsed = time.perf_counter() - started
+            if self._connection.poll(_POLL_SECONDS):
+                try:
+                    status, value, error, seconds = self._connection.recv()
+                except (EOFError, OSError):
+                    return self._died(started, watcher)
+                return CallOutcome(status, value, error, seconds, watcher.peak_mb)
+            if not self._process.is_alive():
+                return self._died(started, watcher)
+            rss = watcher.sample()
+            if memory_limit_mb is not None and rss > memory_limit_mb:
+                self.kill()
+                return CallOutcome(
+                    "memout",
+                    error=f"worker used {rss:.0f} MB, over the memory limit of {memory_limit_mb:.0f} MB",
+                    seconds=elapsed,
+                    peak_memory_mb=watcher.peak_mb,
+                )
+            if time_limit is not None and elapsed > time_limit:
+                self.kill()
+                return CallOutcome(
+                    "timeout",
+                    error=f"over the time limit of {time_limit:.1f} s",
+                    seconds=elapsed,
+                    peak_memory_mb=watcher.peak_mb,
+                )
+
+    def _died(self, started: float, watcher: "_MemoryWatcher") -> CallOutcome:
+        code = self._process.exitcode if self._process is not None else None
+        self.kill()
+        return CallOutcome(
+            "crashed",
+            error=f"worker process died (exit code {code})",
+            seconds=time.perf_counter() - started,
+            peak_memory_mb=watcher.peak_mb,
+        )
+
+    def kill(self) -> None:
+        """Kill the worker and anything it started; the next call starts a fresh one."""
+        if self._process is not None and self._process.pid is not None:
+            try:
+                parent = psutil.Process(self._process.pid)
+                for child in parent.children(recursive=True):
+                    child.kill()
+                parent.kill()
+            except psutil.NoSuchProcess:
+                pass
+            self._process.join(timeout=5)
+        self._close()
+
+    def stop(self) -> None:
+        """Ask the worker to finish; kill it if it does not."""
+        if self._process is not None and self._process.is_alive() and self._connection is not None:
+            try:
+                self._connection.send(None)
+                self._process.join(timeout=2)
+            except (BrokenPipeError, OSError):
+                pass
+        if self._process is not None and self._process.is_alive():
+            self.kill()
+        self._close()
+
+    def _close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+        self._process, self._connection = None, None
+
+    def __enter__(self) -> "Worker":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class _MemoryWatcher:
+    """Resident memory of a process tree, sampled by the parent."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.peak_mb = 0.0
+
+    def sample(self) -> float:
+        try:
+            process = psutil.Process(self.pid)
+            rss = process.memory_info().rss
+            for child in process.children(recursive=True):
+                try:
+                    rss += child.memory_info().rss
+                except psutil.NoSuchProcess:
+                    pass
+        except psutil.NoSuchProcess:
+            return 0.0
+        mb = rss / 2**20
+        self.peak_mb = max(self.peak_mb, mb)
+        return mb
+

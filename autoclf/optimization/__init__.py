@@ -1,0 +1,1 @@
+"""The search: SMAC proposes, the loop runs trials under the budget."""

@@ -1,0 +1,106 @@
+"""The only module that imports SMAC: Bayesian optimisation proposes configurations, we run them.
+
+SMAC is used through ask/tell so that autoclf, not SMAC, owns the clock, the trial runner and the run
+store. The initial design is ours too: the default configuration first, then warm-start configurations
+(meta-learning), then a few random ones, before SMAC's random-forest model takes over.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ConfigSpace import Configuration, ConfigurationSpace
+
+logger = logging.getLogger(__name__)
+
+ORIGIN_DEFAULT = "default"
+ORIGIN_RANDOM = "random"
+ORIGIN_MODEL = "smac model"
+
+
+@dataclass
+class Proposal:
+    config: Configuration
+    origin: str
+    info: Any  # smac.runhistory.TrialInfo
+
+
+def describe_origin(config: Configuration) -> str:
+    """A short, stable name for where SMAC's configuration came from."""
+    origin = config.origin or ""
+    if not origin.startswith(("Initial", "Acquisition", "Random", "Local")) and origin:
+        return origin  # set by autoclf: default, meta-learning, portfolio, random
+    if "Local Search" in origin or "(sorted)" in origin:
+        return ORIGIN_MODEL
+    return ORIGIN_RANDOM
+
+
+class SmacProposer:
+    """Ask/tell over SMAC's hyperparameter-optimisation facade (random forest surrogate, EI, local search)."""
+
+    def __init__(
+        self,
+        space: ConfigurationSpace,
+        output_directory: Path,
+        seed: int,
+        crash_cost: float,
+        initial_configs: list[Configuration] | None = None,
+        n_random_initial: int = 3,
+    ):
+        from smac import HyperparameterOptimizationFacade, Scenario
+
+        scenario = Scenario(
+            space,
+            deterministic=True,  # one evaluation per configuration; the split is fixed, the seed too
+            n_trials=10**9,  # autoclf stops the search: by its clock or by its own n_trials
+            seed=seed,
+            output_directory=Path(output_directory),
+            crash_cost=crash_cost,
+        )
+        default = space.get_default_configuration()
+        default.origin = ORIGIN_DEFAULT
+        initial = [default, *(initial_configs or [])]
+        random_configs = _as_list(space.sample_configuration(n_random_initial)) if n_random_initial else []
+        for config in random_configs:
+            config.origin = ORIGIN_RANDOM
+        initial_design = HyperparameterOptimizationFacade.get_initial_design(
+            scenario, n_configs=0, additional_configs=_unique(initial + random_configs)
+        )
+        self._smac = HyperparameterOptimizationFacade(
+            scenario,
+            target_function=lambda config, seed=0: 0.0,  # never called: trials run through ask/tell
+            initial_design=initial_design,
+            overwrite=True,
+            logging_level=False,
+        )
+
+    def ask(self) -> Proposal:
+        info = self._smac.ask()
+        return Proposal(info.config, describe_origin(info.config), info)
+
+    def tell(self, proposal: Proposal, loss: float, status: str, duration: float) -> None:
+        from smac.runhistory import StatusType, TrialValue
+
+        smac_status = {
+            "success": StatusType.SUCCESS,
+            "crashed": StatusType.CRASHED,
+            "timeout": StatusType.TIMEOUT,
+            "memout": StatusType.MEMORYOUT,
+        }[status]
+        self._smac.tell(proposal.info, TrialValue(cost=loss, time=duration, status=smac_status), save=False)
+
+
+def _as_list(configs: Configuration | list[Configuration]) -> list[Configuration]:
+    return configs if isinstance(configs, list) else [configs]
+
+
+def _unique(configs: list[Configuration]) -> list[Configuration]:
+    seen, unique = set(), []
+    for config in configs:
+        if config not in seen:
+            seen.add(config)
+            unique.append(config)
+    return unique

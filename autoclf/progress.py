@@ -1,0 +1,48 @@
+"""A progress bar for the search: time left, trials done, best score so far (rich; silent at verbose=0)."""
+
+from __future__ import annotations
+
+import time
+from types import TracebackType
+
+
+class SearchProgress:
+    def __init__(self, total_seconds: float, metric_name: str, enabled: bool = True):
+        self.total_seconds = total_seconds
+        self.metric_name = metric_name
+        self.enabled = enabled
+        self._progress = None
+        self._task = None
+        self._start = time.perf_counter()
+
+    def __enter__(self) -> "SearchProgress":
+        if self.enabled:
+            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self._progress = Progress(
+                TextColumn("[bold]autoclf"),
+                BarColumn(),
+                TimeRemainingColumn(),
+                TextColumn("{task.fields[status]}"),
+                transient=False,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task("search", total=self.total_seconds, status="starting")
+        return self
+
+    def update(self, n_trials: int, best_score: float | None) -> None:
+        if self._progress is None:
+            return
+        best = "-" if best_score is None else f"{best_score:.4f}"
+        self._progress.update(
+            self._task,
+            completed=min(time.perf_counter() - self._start, self.total_seconds),
+            status=f"trials {n_trials}  best {self.metric_name} {best}",
+        )
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, completed=self.total_seconds)
+            self._progress.stop()

@@ -1,0 +1,84 @@
+"""Views over the trial records: leaderboard, cv_results_, trajectory, statistics. Pure functions."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from autoclf.configspace.pipeline import describe_pipeline
+from autoclf.evaluation.result import SUCCESS, TrialResult
+
+PIPELINE_COLUMNS = ["classifier", "feature_preprocessor", "imputation", "encoding", "scaling", "balancing"]
+
+
+def leaderboard(results: list[TrialResult], metric_name: str) -> pd.DataFrame:
+    """One row per trial, best first; failed trials last, ranked after every success."""
+    rows = []
+    for result in results:
+        parts = describe_pipeline(result.config)
+        rows.append(
+            {
+                "trial_id": result.trial_id,
+                **{column: parts.get(column, "") for column in PIPELINE_COLUMNS},
+                "loss": result.loss if result.ok else np.nan,
+                metric_name: result.score if result.ok else np.nan,
+                "fit_seconds": round(result.duration, 3),
+                "started": round(result.started, 3),
+                "status": result.status,
+                "origin": result.origin,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=["trial_id", *PIPELINE_COLUMNS, "loss", metric_name, "fit_seconds",
+                                        "started", "status", "origin"])
+    frame = frame.sort_values(["loss", "trial_id"], na_position="last", kind="stable").reset_index(drop=True)
+    frame.insert(0, "rank", np.arange(1, len(frame) + 1))
+    return frame
+
+
+def cv_results(results: list[TrialResult]) -> dict[str, Any]:
+    """scikit-learn's search-result layout (as auto-sklearn's cv_results_): arrays, one entry per trial."""
+    losses = np.array([r.loss if r.ok else np.inf for r in results], dtype=float)
+    order = np.argsort(losses, kind="stable")
+    ranks = np.empty(len(results), dtype=int)
+    ranks[order] = np.arange(1, len(results) + 1)
+    out: dict[str, Any] = {
+        "params": [dict(r.config) for r in results],
+        "mean_test_score": np.array([r.score if r.ok else np.nan for r in results], dtype=float),
+        "mean_test_loss": np.array([r.loss if r.ok else np.nan for r in results], dtype=float),
+        "mean_fit_time": np.array([r.duration for r in results], dtype=float),
+        "rank_test_scores": ranks,
+        "status": [r.status for r in results],
+        "origin": [r.origin for r in results],
+    }
+    keys = sorted({key for r in results for key in r.config})
+    for key in keys:
+        out[f"param_{key}"] = np.ma.masked_array(
+            [r.config.get(key) for r in results], mask=[key not in r.config for r in results], dtype=object
+        )
+    return out
+
+
+def trajectory(results: list[TrialResult]) -> list[tuple[float, float]]:
+    """(seconds since the start of fit, best loss so far) at every improvement."""
+    points, best = [], np.inf
+    for result in sorted(results, key=lambda r: r.started + r.duration):
+        if result.ok and result.loss < best:
+            best = result.loss
+            points.append((round(result.started + result.duration, 3), best))
+    return points
+
+
+def sprint_statistics(results: list[TrialResult], metric_name: str, best: TrialResult | None, seconds: float) -> str:
+    counts = Counter(r.status for r in results)
+    lines = [
+        "autoclf results:",
+        f"  metric: {metric_name}",
+        f"  best validation score: {best.score:.4f} (trial {best.trial_id})" if best else "  no successful trial",
+        f"  trials: {len(results)}",
+        *(f"    {status}: {counts.get(status, 0)}" for status in (SUCCESS, "crashed", "timeout", "memout")),
+        f"  fit wall time: {seconds:.1f} s",
+    ]
+    return "\n".join(lines)
