@@ -42,6 +42,8 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
     resampling : "holdout" (stratified, ``holdout_size`` held out) or "cv" (``folds``-fold).
     include, exclude : component names (a list, or a dict slot -> names) that restrict the search space.
     extra_components : Component classes added to the registry for this fit (your own models).
+    initial_configurations : configurations (dicts, partial ones completed with defaults) to evaluate
+        right after the default one, before the optimiser's own proposals (FLAML's starting points).
     feature_types : override the inferred feature types (dict column -> type, or one type per column).
     seed : seeds splits, the optimiser and the models; with ``n_trials`` a run is reproducible.
     n_jobs : trials run at once (only 1 for now).
@@ -63,6 +65,7 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         include: Any = None,
         exclude: Any = None,
         extra_components: Sequence[type] | None = None,
+        initial_configurations: Sequence[dict] | None = None,
         feature_types: Any = None,
         seed: int = 0,
         n_jobs: int = 1,
@@ -81,6 +84,7 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         self.include = include
         self.exclude = exclude
         self.extra_components = extra_components
+        self.initial_configurations = initial_configurations
         self.feature_types = feature_types
         self.seed = seed
         self.n_jobs = n_jobs
@@ -132,6 +136,7 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def _search_and_refit(self, store, space, metric, start: float, deadline: float, n_classes: int):
+        from autoclf.configspace.builder import complete_configuration
         from autoclf.evaluation.worker import Worker
         from autoclf.optimization.search_loop import Limits, run_search
         from autoclf.optimization.smac_proposer import SmacProposer
@@ -139,7 +144,10 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
 
         per_run = self.per_run_time_limit if self.per_run_time_limit is not None else max(self.time_left / 10, 1.0)
         limits = Limits(start, deadline, float(per_run), self.memory_limit, self.n_trials)
-        proposer = SmacProposer(space, store.root / "smac3", self.seed, crash_cost=metric.worst_loss)
+        initial = [complete_configuration(space, partial) for partial in self.initial_configurations or ()]
+        for config in initial:
+            config.origin = "user"
+        proposer = SmacProposer(space, store.root / "smac3", self.seed, metric.worst_loss, initial_configs=initial)
         best_score: list[float | None] = [None]
 
         with Worker(n_threads=1) as worker, SearchProgress(deadline - start, metric.name, self.verbose > 0) as bar:

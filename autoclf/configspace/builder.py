@@ -13,11 +13,13 @@ from collections.abc import Iterable, Mapping
 
 from ConfigSpace import (
     Categorical,
+    Configuration,
     ConfigurationSpace,
     ForbiddenAndConjunction,
     ForbiddenEqualsClause,
     ForbiddenInClause,
 )
+from ConfigSpace.util import deactivate_inactive_hyperparameters
 
 from autoclf.components.base import SLOTS, Component
 from autoclf.components.registry import Registry
@@ -171,3 +173,22 @@ def _as_list(names: Iterable[str], what: str) -> list[str]:
     if isinstance(names, str):
         return [names]
     return list(names)
+
+
+def complete_configuration(space: ConfigurationSpace, partial: Mapping[str, object]) -> Configuration:
+    """A full configuration from a partial one: unspecified hyperparameters take their defaults.
+
+    ``{"classifier:__choice__": "extra_trees"}`` becomes extra trees with its default hyperparameters and
+    the default preprocessing. Unknown names or values outside the space raise a ValueError naming them.
+    """
+    unknown = sorted(set(partial) - set(space.keys()))
+    if unknown:
+        raise ValueError(f"configuration names hyperparameters not in the space: {unknown}")
+    values = {hp.name: hp.default_value for hp in space.values()}
+    values.update(partial)
+    try:
+        config = deactivate_inactive_hyperparameters(values, space)
+        space.check_configuration(config)
+    except (ValueError, TypeError) as error:
+        raise ValueError(f"invalid configuration {dict(partial)}: {error}") from error
+    return config

@@ -1,0 +1,35 @@
+"""Shared test data: real OpenML data sets from the local mirror, kept small so the suite stays fast."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+MIRROR = Path(os.environ.get("AUTOCLF_MIRROR", Path(__file__).resolve().parents[2] / "shared" / "datasets"))
+REPO = Path(__file__).resolve().parents[1]
+
+#: fast classifiers for end-to-end runs bounded by trial counts
+FAST = ["decision_tree", "gaussian_nb", "logistic_regression", "random_forest"]
+
+
+def load_mirror(file: str, n_rows: int | None = None, seed: int = 0) -> tuple[pd.DataFrame, pd.Series]:
+    frame = pd.read_parquet(MIRROR / file)
+    if n_rows is not None and len(frame) > n_rows:
+        frame = frame.sample(n=n_rows, random_state=seed).reset_index(drop=True)
+    return frame.iloc[:, :-1], frame.iloc[:, -1]
+
+
+@pytest.fixture(scope="session")
+def credit_g():
+    """credit-g from the shipped demo file: 1000 rows, 13 categorical and 7 numeric features, labels good/bad."""
+    frame = pd.read_parquet(REPO / "data" / "credit-g.parquet")
+    return frame.drop(columns=["class"]), frame["class"]
+
+
+@pytest.fixture(scope="session")
+def vehicle():
+    """vehicle (OpenML 54): 846 rows, 18 numeric features, 4 classes."""
+    return load_mirror("54_vehicle.parquet")

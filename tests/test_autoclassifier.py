@@ -1,0 +1,139 @@
+"""AutoClassifier end to end on real data, bounded by trial counts."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import train_test_split
+
+from autoclf import AutoClassifier
+from conftest import FAST, REPO
+
+
+@pytest.fixture(scope="module")
+def split(credit_g):
+    X, y = credit_g
+    return train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def fitted(split, tmp_path_factory):
+    X_train, _, y_train, _ = split
+    model = AutoClassifier(time_left=120, n_trials=6, include={"classifier": FAST}, seed=0, verbose=0,
+                           tmp_folder=tmp_path_factory.mktemp("run") / "store", keep_tmp=True)
+    return model.fit(X_train, y_train)
+
+
+def test_predictions_beat_chance_and_keep_label_type(fitted, split):
+    _, X_test, _, y_test = split
+    predictions = fitted.predict(X_test)
+    assert set(predictions) <= {"good", "bad"} and len(predictions) == len(X_test)
+    proba = fitted.predict_proba(X_test)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    good = list(fitted.classes_).index("good")
+    assert roc_auc_score(y_test == "good", proba[:, good]) > 0.7
+
+
+def test_leaderboard_and_inspection(fitted):
+    board = fitted.leaderboard()
+    assert len(board) == 6 and list(board["rank"]) == list(range(1, 7))
+    for column in ("trial_id", "classifier", "feature_preprocessor", "loss", "roc_auc", "fit_seconds", "status",
+                   "origin"):
+        assert column in board.columns
+    assert board["loss"].is_monotonic_increasing
+    first = fitted.results_[0]
+    assert first.origin == "default"
+    assert first.config == dict(fitted.configuration_space_.get_default_configuration())
+    assert fitted.best_trial_.loss == board["loss"].min()
+    assert len(fitted.cv_results_["params"]) == 6
+    losses = [loss for _, loss in fitted.trajectory_]
+    assert losses == sorted(losses, reverse=True) and losses[-1] == fitted.best_trial_.loss
+    assert "trials: 6" in fitted.sprint_statistics()
+    assert "trial" in fitted.show_models()
+
+
+def test_run_store_holds_every_successful_trial(fitted):
+    from autoclf.evaluation.run_store import RunStore
+
+    store = RunStore(fitted.tmp_folder_)
+    targets = store.targets()
+    records = store.records()
+    assert [r.trial_id for r in records] == [r.trial_id for r in fitted.results_]
+    for record in records:
+        if record.ok:
+            predictions = store.predictions(record.trial_id)
+            assert predictions.shape == (len(targets), 2)
+            assert store.has_model(record.trial_id)
+
+
+def test_save_and_load_in_a_fresh_process(fitted, split, tmp_path):
+    _, X_test, _, _ = split
+    path = tmp_path / "model.joblib"
+    fitted.save(path)
+    X_test.to_parquet(tmp_path / "test.parquet")
+    code = (
+        "import sys, numpy as np, pandas as pd; from autoclf import AutoClassifier;"
+        f"m = AutoClassifier.load(r'{path}'); X = pd.read_parquet(r'{tmp_path / 'test.parquet'}');"
+        f"np.save(r'{tmp_path / 'p.npy'}', m.predict_proba(X))"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+    np.testing.assert_allclose(np.load(tmp_path / "p.npy"), fitted.predict_proba(X_test))
+
+
+def test_same_seed_same_trials_and_predictions(vehicle):
+    X, y = vehicle
+    X, y = X.iloc[:400], y.iloc[:400]
+    runs = [
+        AutoClassifier(time_left=120, n_trials=4, include={"classifier": FAST}, seed=7, verbose=0).fit(X, y)
+        for _ in range(2)
+    ]
+    assert [r.config for r in runs[0].results_] == [r.config for r in runs[1].results_]
+    np.testing.assert_allclose(runs[0].predict_proba(X), runs[1].predict_proba(X))
+    assert runs[0].metric_.name == "log_loss"  # "auto" on 4 classes
+
+
+def test_cross_validation_and_a_named_metric(vehicle):
+    X, y = vehicle
+    model = AutoClassifier(time_left=120, n_trials=3, resampling="cv", folds=3, metric="balanced_accuracy",
+                           include={"classifier": ["logistic_regression", "gaussian_nb"]}, verbose=0).fit(X, y)
+    assert model.metric_.name == "balanced_accuracy"
+    assert (model.predict(X) == y.to_numpy()).mean() > 0.6
+
+
+def test_time_left_is_kept(credit_g):
+    import time
+
+    X, y = credit_g
+    started = time.perf_counter()
+    model = AutoClassifier(time_left=15, seed=0, verbose=0).fit(X, y)
+    elapsed = time.perf_counter() - started
+    assert elapsed <= 15 + 1.0
+    assert len(model.results_) >= 2
+
+
+def test_initial_configurations_run_after_the_default(credit_g):
+    X, y = credit_g
+    model = AutoClassifier(time_left=60, n_trials=2, seed=0, verbose=0,
+                           initial_configurations=[{"classifier:__choice__": "extra_trees"}]).fit(X, y)
+    assert model.leaderboard().set_index("trial_id").loc[1, "classifier"] == "extra_trees"
+    assert model.results_[1].origin == "user"
+
+
+def test_get_configuration_space_matches_the_searched_space(credit_g):
+    X, y = credit_g
+    model = AutoClassifier(include={"classifier": ["random_forest"]})
+    space = model.get_configuration_space(X, y)
+    assert list(space["classifier:__choice__"].choices) == ["random_forest"]
+    assert "encoding:__choice__" in space
+    assert not hasattr(model, "model_")
+
+
+def test_pandas_input_with_strings_booleans_and_missing_values():
+    X, y = pd.read_parquet(REPO.parent / "shared" / "datasets" / "40945_Titanic.parquet").pipe(
+        lambda f: (f.drop(columns=["survived", "boat", "body"]), f["survived"]))
+    X = X.assign(adult=X["age"] > 18)
+    model = AutoClassifier(time_left=120, n_trials=2, include={"classifier": FAST}, verbose=0).fit(X, y)
+    assert model.predict(X.iloc[:10]).dtype == y.dtype or set(model.predict(X)) <= set(y)

@@ -1,0 +1,105 @@
+"""The joint search space and the pipelines it describes, on real data."""
+
+import numpy as np
+import pytest
+from sklearn.model_selection import train_test_split
+
+from autoclf.components.registry import default_registry
+from autoclf.configspace.builder import build_configuration_space, complete_configuration, space_hash
+from autoclf.configspace.pipeline import build_pipeline, split_configuration
+from autoclf.dataset.validator import InputValidator
+
+
+@pytest.fixture(scope="module")
+def credit(credit_g):
+    X, y = credit_g
+    validator = InputValidator()
+    Xc, yc = validator.fit_transform(X, y)
+    return Xc, yc, validator.info_
+
+
+def test_space_has_every_slot_and_component(credit):
+    _, _, info = credit
+    registry = default_registry()
+    space = build_configuration_space(info, registry)
+    for slot in ("imputation", "encoding", "scaling", "feature_preprocessor", "classifier"):
+        choice = space[f"{slot}:__choice__"]
+        applicable = [c.name for c in registry.components(slot) if c.not_applicable_reason(info) is None]
+        assert list(choice.choices) == applicable
+        assert choice.default_value == applicable[0]
+    assert len(space["classifier:__choice__"].choices) >= 16
+    assert len(space["feature_preprocessor:__choice__"].choices) >= 13
+
+
+def test_default_pipeline_fits_real_data(credit):
+    Xc, yc, info = credit
+    space = build_configuration_space(info, default_registry())
+    X_train, X_test, y_train, y_test = train_test_split(Xc, yc, test_size=0.3, stratify=yc, random_state=0)
+    model = build_pipeline(space.get_default_configuration(), info, default_registry(), random_state=0)
+    model.fit(X_train, y_train)
+    proba = model.predict_proba(X_test)
+    assert proba.shape == (len(X_test), 2)
+    assert (model.predict(X_test) == y_test).mean() > max(np.bincount(y_test)) / len(y_test)
+
+
+def test_sampled_configurations_build_and_fit(credit):
+    Xc, yc, info = credit
+    registry = default_registry()
+    space = build_configuration_space(info, registry, seed=1)
+    sample = Xc.iloc[:300], yc[:300]
+    for config in space.sample_configuration(12):
+        model = build_pipeline(config, info, registry, random_state=0).fit(*sample)
+        proba = model.predict_proba(Xc.iloc[300:400])
+        assert np.all(np.isfinite(proba)), split_configuration(config)
+
+
+def test_include_and_exclude(credit):
+    _, _, info = credit
+    registry = default_registry()
+    space = build_configuration_space(info, registry, include={"classifier": ["random_forest", "gaussian_nb"]},
+                                      exclude=["pca"])
+    assert set(space["classifier:__choice__"].choices) == {"random_forest", "gaussian_nb"}
+    assert "pca" not in space["feature_preprocessor:__choice__"].choices
+    listed = build_configuration_space(info, registry, include=["extra_trees", "pca"])
+    assert list(listed["classifier:__choice__"].choices) == ["extra_trees"]
+    assert list(listed["feature_preprocessor:__choice__"].choices) == ["pca"]
+    with pytest.raises(ValueError, match="unknown component 'xgboost'"):
+        build_configuration_space(info, registry, include=["xgboost"])
+    with pytest.raises(ValueError, match="no component left for slot 'classifier'"):
+        build_configuration_space(info, registry, exclude={"classifier": list(space["classifier:__choice__"].choices)
+                                                           + [c.name for c in registry.components("classifier")]})
+
+
+def test_slots_follow_the_feature_types(vehicle, credit_g):
+    numeric_info = InputValidator().fit(*vehicle).info_
+    numeric_space = build_configuration_space(numeric_info, default_registry())
+    assert "encoding:__choice__" not in numeric_space
+    X, y = credit_g
+    categorical_only = X.select_dtypes("category")
+    info = InputValidator().fit(categorical_only, y).info_
+    space = build_configuration_space(info, default_registry())
+    assert "imputation:__choice__" not in space and "scaling:__choice__" not in space
+
+
+def test_forbidden_combinations_hold_in_samples(credit):
+    _, _, info = credit
+    registry = default_registry()
+    space = build_configuration_space(info, registry, seed=0)
+    signed_scalers = {c.name for c in registry.components("scaling") if not c.preserves_nonnegative}
+    for config in space.sample_configuration(300):
+        if config["classifier:__choice__"] == "multinomial_nb":
+            assert config["scaling:__choice__"] not in signed_scalers
+        if config.get("balancing:strategy") == "weighting":
+            assert registry.get("classifier", config["classifier:__choice__"]).supports_sample_weight
+
+
+def test_complete_configuration_and_hash(credit):
+    _, _, info = credit
+    space = build_configuration_space(info, default_registry())
+    config = complete_configuration(space, {"classifier:__choice__": "extra_trees"})
+    assert config["classifier:__choice__"] == "extra_trees"
+    assert "classifier:random_forest:n_estimators" not in config
+    with pytest.raises(ValueError, match="not in the space"):
+        complete_configuration(space, {"classifier:xgb:depth": 3})
+    assert space_hash(space) == space_hash(build_configuration_space(info, default_registry()))
+    assert space_hash(space) != space_hash(build_configuration_space(info, default_registry(), exclude=["pca"]))
