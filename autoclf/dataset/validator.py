@@ -1,0 +1,190 @@
+"""The entry gate: check X and y once, remember their shape and types, and serve the canonical frame.
+
+Every later layer (search space, splitter, pipelines, ensembles) trusts what comes out of here, so each
+problem with the input is reported here, early, with a message that names it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from autoclf.dataset import labels
+from autoclf.dataset.canonical import as_frame, canonical_column, replace_infinities
+from autoclf.dataset.feature_types import infer_column_type
+from autoclf.dataset.info import FEATURE_TYPES, DatasetInfo, FeatureType
+
+logger = logging.getLogger(__name__)
+
+
+class InputValidator(BaseEstimator):
+    """Validate training data, infer feature types, encode labels; convert predict-time X the same way.
+
+    Parameters
+    ----------
+    feature_types : None, a dict ``{column: type}`` overriding inference for those columns, or a list with one
+        type per column. Types are ``"numeric"``, ``"categorical"``, ``"boolean"`` and ``"text"``.
+
+    Attributes (after ``fit``): ``feature_names_in_`` (str names), ``n_features_in_``, ``feature_types_``,
+    ``classes_`` (sorted original labels, original dtype), ``info_`` (:class:`DatasetInfo`),
+    ``input_was_dataframe_``, ``column_mapping_`` (str name → original column label).
+    """
+
+    def __init__(self, feature_types: dict[Any, str] | list[str] | None = None):
+        self.feature_types = feature_types
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, X: Any, y: Any) -> "InputValidator":
+        """Check ``X`` and ``y`` and learn column names, feature types and classes."""
+        self._fit(X, y)
+        return self
+
+    def fit_transform(self, X: Any, y: Any) -> tuple[pd.DataFrame, np.ndarray]:
+        """``fit``, then the canonical frame of ``X`` and the int64 class codes of ``y``."""
+        return self._fit(X, y)
+
+    def _fit(self, X: Any, y: Any) -> tuple[pd.DataFrame, np.ndarray]:
+        frame, was_frame = as_frame(X)
+        y_values = labels.as_label_array(y)
+        n_rows, n_columns = frame.shape
+        if n_rows == 0:
+            raise ValueError("X is empty (0 rows); at least 2 samples are needed")
+        if n_columns == 0:
+            raise ValueError(f"X has no columns (0 features) for its {n_rows} rows")
+        if n_rows != len(y_values):
+            raise ValueError(f"X and y have different lengths: X has {n_rows} rows, y has {len(y_values)} labels")
+        if n_rows < 2:
+            raise ValueError(f"at least 2 samples are needed, got {n_rows}")
+        names = _string_names(frame.columns)
+        classes, codes = labels.find_classes(y_values)
+        if len(classes) < 2:
+            raise ValueError(f"y has a single class ({classes.tolist()[0]!r}); classification needs at least "
+                             "2 classes")
+
+        types = self._resolve_types(frame, names)
+        self.feature_names_in_ = names
+        self.n_features_in_ = n_columns
+        self.feature_types_ = types
+        self.column_mapping_ = dict(zip(names, frame.columns))
+        self.input_was_dataframe_ = was_frame
+        self.classes_ = classes
+        canonical = self._canonical(frame, strict=True)
+        self.info_ = DatasetInfo(
+            n_rows=n_rows,
+            n_classes=len(classes),
+            class_counts=tuple(int(c) for c in np.bincount(codes, minlength=len(classes))),
+            numeric_columns=_of_type(types, "numeric"),
+            categorical_columns=_of_type(types, "categorical"),
+            boolean_columns=_of_type(types, "boolean"),
+            text_columns=_of_type(types, "text"),
+            has_missing=bool(canonical.isna().to_numpy().any()),
+        )
+        logger.info("input: %d rows, %d classes, %d numeric / %d categorical / %d boolean / %d text columns",
+                    n_rows, len(classes), len(self.info_.numeric_columns), len(self.info_.categorical_columns),
+                    len(self.info_.boolean_columns), len(self.info_.text_columns))
+        return canonical, codes
+
+    def _resolve_types(self, frame: pd.DataFrame, names: list[str]) -> dict[str, FeatureType]:
+        """Inferred types, with the user's ``feature_types`` laid over them (checked first)."""
+        overrides = _check_overrides(self.feature_types, names)
+        return {
+            name: overrides[name] if name in overrides else infer_column_type(frame.iloc[:, i], name)
+            for i, name in enumerate(names)
+        }
+
+    # ------------------------------------------------------------ transform
+    def transform(self, X: Any) -> pd.DataFrame:
+        """The canonical frame of ``X``, whose columns must match those seen at fit time."""
+        check_is_fitted(self, "feature_types_")
+        if isinstance(X, pd.DataFrame):
+            self._check_columns(X)
+            frame = X
+        else:
+            frame, _ = as_frame(X, names=list(self.feature_names_in_))
+        return self._canonical(frame, strict=False)
+
+    def _check_columns(self, X: pd.DataFrame) -> None:
+        names = _string_names(X.columns)
+        expected = self.feature_names_in_
+        if not self.input_was_dataframe_:  # fitted on an array: columns are matched by position
+            if len(names) != len(expected):
+                raise ValueError(f"X has {len(names)} columns, but {len(expected)} were seen at fit time")
+            return
+        if names == expected:
+            return
+        given, known = set(names), set(expected)
+        missing = [name for name in expected if name not in given]
+        unexpected = [name for name in names if name not in known]
+        if missing or unexpected:
+            parts = [f"missing {missing}" if missing else "", f"unexpected {unexpected}" if unexpected else ""]
+            raise ValueError("X has different columns than at fit time: " + "; ".join(p for p in parts if p))
+        position = next(i for i, (got, want) in enumerate(zip(names, expected)) if got != want)
+        raise ValueError(f"X has the fit-time columns in a different order (column {position} is "
+                         f"{names[position]!r}, expected {expected[position]!r}); select them in fit-time "
+                         "order, e.g. X[model.feature_names_in_]")
+
+    def _canonical(self, frame: pd.DataFrame, strict: bool) -> pd.DataFrame:
+        columns = {
+            name: canonical_column(frame.iloc[:, i], self.feature_types_[name], name, strict)
+            for i, name in enumerate(self.feature_names_in_)
+        }
+        canonical = pd.DataFrame(
+            {name: pd.Series(values, dtype=values.dtype) for name, values in columns.items()},
+            index=pd.RangeIndex(len(frame)),
+        )
+        replace_infinities(canonical, [name for name, kind in self.feature_types_.items() if kind == "numeric"])
+        return canonical
+
+    # --------------------------------------------------------------- labels
+    def encode_target(self, y: Any) -> np.ndarray:
+        """int64 codes 0..K-1 of ``y`` in ``classes_`` order; labels unseen at fit time raise ValueError."""
+        check_is_fitted(self, "classes_")
+        return labels.encode(labels.as_label_array(y), self.classes_)
+
+    def decode_target(self, codes: Any) -> np.ndarray:
+        """The original labels (and label dtype) of int codes."""
+        check_is_fitted(self, "classes_")
+        return labels.decode(codes, self.classes_)
+
+
+def _string_names(columns: pd.Index) -> list[str]:
+    """Column labels as str; duplicates (also those created by str(), e.g. 1 and "1") raise ValueError."""
+    names = [str(column) for column in columns]
+    duplicated = sorted(name for name, count in Counter(names).items() if count > 1)
+    if duplicated:
+        raise ValueError(f"X has duplicated column names: {duplicated}; column names must be unique")
+    return names
+
+
+def _check_overrides(feature_types: Any, names: list[str]) -> dict[str, FeatureType]:
+    """``feature_types`` as ``{str name: type}``; unknown columns or type names raise ValueError."""
+    if feature_types is None:
+        return {}
+    if isinstance(feature_types, dict):
+        given = {str(column): kind for column, kind in feature_types.items()}
+        unknown_columns = sorted(set(given) - set(names))
+        if unknown_columns:
+            raise ValueError(f"feature_types names unknown column(s) {unknown_columns}; X has columns "
+                             f"{names[:20]}{'...' if len(names) > 20 else ''}")
+    elif isinstance(feature_types, (list, tuple, np.ndarray)):
+        if len(feature_types) != len(names):
+            raise ValueError(f"feature_types has {len(feature_types)} entries but X has {len(names)} columns")
+        given = dict(zip(names, feature_types))
+    else:
+        raise ValueError(f"feature_types must be None, a dict {{column: type}} or a list of types, got "
+                         f"{type(feature_types).__name__}")
+    unknown_types = sorted({repr(kind) for kind in given.values() if kind not in FEATURE_TYPES})
+    if unknown_types:
+        raise ValueError(f"feature_types holds unknown type(s) {', '.join(unknown_types)}; valid types: "
+                         f"{list(FEATURE_TYPES)}")
+    return given
+
+
+def _of_type(types: dict[str, FeatureType], kind: str) -> tuple[str, ...]:
+    return tuple(name for name, value in types.items() if value == kind)

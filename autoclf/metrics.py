@@ -1,0 +1,216 @@
+"""Metrics on class codes and probability matrices, all turned into losses that the search minimises.
+
+Trials score out-of-fold probabilities: ``y_true`` holds int codes 0..K-1 and ``proba`` is (n, K) with one
+column per training class, even for classes absent from a split. A metric that is undefined on a split
+(roc_auc when only one class is present) gives its worst loss instead of raising, so one unlucky fold does
+not crash a trial. The functions are module-level so a :class:`Metric` pickles into worker processes.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, Callable
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+logger = logging.getLogger(__name__)
+
+#: probabilities are clipped to [LOG_LOSS_EPS, 1] (rows renormalised) before log_loss, so it is at most -log(eps)
+LOG_LOSS_EPS = 1e-15
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A named metric: ``score`` is its natural value, ``loss`` is ≥ 0, minimised, 0 when perfect.
+
+    ``function(y_true_codes, proba)`` returns the natural value, or NaN where the metric is undefined.
+    ``worst_loss`` is the largest loss the metric can give; it is recorded for crashed trials, so a crash never
+    ranks above a trial that ran.
+    """
+
+    name: str
+    greater_is_better: bool
+    optimum: float
+    worst_loss: float
+    function: Callable[[np.ndarray, np.ndarray], float] = field(repr=False, compare=False)
+
+    def score(self, y_true: Any, proba: Any) -> float:
+        """The metric's own value (accuracy, log loss, ...); the worst value where it is undefined."""
+        y_true, proba = _check_inputs(y_true, proba)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # undefined-metric and zero-division warnings: handled below
+            value = float(self.function(y_true, proba))
+        if not np.isfinite(value):
+            return self.optimum - self.worst_loss if self.greater_is_better else self.worst_loss
+        return value
+
+    def loss(self, y_true: Any, proba: Any) -> float:
+        """``optimum - score`` for scores, the value itself for losses."""
+        value = self.score(y_true, proba)
+        return float(self.optimum - value) if self.greater_is_better else float(value)
+
+
+def _check_inputs(y_true: Any, proba: Any) -> tuple[np.ndarray, np.ndarray]:
+    y_true = np.asarray(y_true)
+    proba = np.asarray(proba, dtype=np.float64)
+    if y_true.ndim != 1 or y_true.dtype.kind not in "iu":
+        raise ValueError(f"y_true must be 1-D int codes, got dtype {y_true.dtype} and shape {y_true.shape}")
+    if proba.ndim != 2 or len(proba) != len(y_true):
+        raise ValueError(f"proba must have shape (n_samples, n_classes) = ({len(y_true)}, K), got {proba.shape}")
+    if len(y_true) and (y_true.min() < 0 or y_true.max() >= proba.shape[1]):
+        raise ValueError(f"y_true codes must lie in 0..{proba.shape[1] - 1}")
+    return y_true, proba
+
+
+# ---------------------------------------------------------------- built-in metric functions
+def _accuracy(y, proba):
+    from sklearn.metrics import accuracy_score
+
+    return accuracy_score(y, proba.argmax(axis=1))
+
+
+def _on_labels(function_name: str, y, proba, **kwargs):
+    """A label-based sklearn metric on the argmax predictions (sklearn's default label set)."""
+    import sklearn.metrics
+
+    return getattr(sklearn.metrics, function_name)(y, proba.argmax(axis=1), **kwargs)
+
+
+def _roc_auc(y, proba):
+    """Binary: AUC of proba[:, 1]. Multiclass: one-vs-rest macro AUC over the classes present in y."""
+    from sklearn.metrics import roc_auc_score
+
+    present = np.unique(y)
+    if len(present) < 2:
+        return np.nan
+    if proba.shape[1] == 2:
+        return roc_auc_score(y, proba[:, 1])
+    return float(np.mean([roc_auc_score(y == k, proba[:, k]) for k in present]))
+
+
+def _log_loss(y, proba):
+    from sklearn.metrics import log_loss
+
+    clipped = np.clip(proba, LOG_LOSS_EPS, 1.0)
+    clipped /= clipped.sum(axis=1, keepdims=True)
+    return log_loss(y, clipped, labels=np.arange(proba.shape[1]))
+
+
+def _average_precision(y, proba):
+    from sklearn.metrics import average_precision_score
+
+    if not (y == 1).any():
+        return np.nan
+    return average_precision_score(y, proba[:, 1])
+
+
+#: bound on the log loss of clipped probabilities (-log(eps) ≈ 34.54, rounded up past the renormalisation)
+_LOG_LOSS_MAX = float(np.ceil(-np.log(LOG_LOSS_EPS)))
+
+#: name: (greater_is_better, optimum, worst_loss, function, binary only)
+_BUILT_IN: dict[str, tuple[bool, float, float, Callable, bool]] = {
+    "accuracy": (True, 1.0, 1.0, _accuracy, False),
+    "balanced_accuracy": (True, 1.0, 1.0, partial(_on_labels, "balanced_accuracy_score"), False),
+    "roc_auc": (True, 1.0, 1.0, _roc_auc, False),
+    "log_loss": (False, 0.0, _LOG_LOSS_MAX, _log_loss, False),
+    "f1_macro": (True, 1.0, 1.0, partial(_on_labels, "f1_score", average="macro", zero_division=0), False),
+    "f1_weighted": (True, 1.0, 1.0, partial(_on_labels, "f1_score", average="weighted", zero_division=0), False),
+    "precision_macro": (True, 1.0, 1.0, partial(_on_labels, "precision_score", average="macro", zero_division=0),
+                        False),
+    "recall_macro": (True, 1.0, 1.0, partial(_on_labels, "recall_score", average="macro", zero_division=0), False),
+    "f1": (True, 1.0, 1.0, partial(_on_labels, "f1_score", zero_division=0), True),
+    "average_precision": (True, 1.0, 1.0, _average_precision, True),
+    "mcc": (True, 1.0, 2.0, partial(_on_labels, "matthews_corrcoef"), False),
+}
+METRIC_NAMES: tuple[str, ...] = ("auto", *_BUILT_IN)
+
+
+def get_metric(metric: Any, n_classes: int) -> Metric:
+    """A :class:`Metric` from a name, a ``Metric`` (returned as is) or a scikit-learn scorer.
+
+    ``"auto"`` is roc_auc for binary problems and log_loss for multiclass ones (the AutoML Benchmark's choice).
+    """
+    if n_classes < 2:
+        raise ValueError(f"n_classes must be at least 2, got {n_classes}")
+    if isinstance(metric, Metric):
+        return metric
+    if isinstance(metric, str):
+        name = "roc_auc" if metric == "auto" and n_classes == 2 else "log_loss" if metric == "auto" else metric
+        if name not in _BUILT_IN:
+            raise ValueError(f"unknown metric {metric!r}; valid names: {', '.join(METRIC_NAMES)} (or pass a "
+                             "scikit-learn scorer, e.g. sklearn.metrics.get_scorer(name))")
+        greater, optimum, worst, function, binary_only = _BUILT_IN[name]
+        if binary_only and n_classes != 2:
+            raise ValueError(f"metric {name!r} is for binary problems, this one has {n_classes} classes; use e.g. "
+                             "f1_macro or roc_auc")
+        return Metric(name, greater, optimum, worst, function)
+    if callable(metric):
+        return _scorer_metric(metric, n_classes)
+    raise ValueError(f"metric must be a name ({', '.join(METRIC_NAMES)}), a Metric or a scikit-learn scorer; got "
+                     f"{type(metric).__name__}")
+
+
+# ---------------------------------------------------------------- scikit-learn scorers
+class _FixedPredictions(ClassifierMixin, BaseEstimator):
+    """A fitted-looking classifier that serves given probabilities, so a scorer can be called as designed.
+
+    Scorers only talk to estimators through ``predict``/``predict_proba``/``decision_function`` and
+    ``classes_``; this keeps us on their public API instead of reading their private score function.
+    """
+
+    def __init__(self, proba: np.ndarray | None = None):
+        self.proba = proba
+
+    @property
+    def classes_(self) -> np.ndarray:
+        return np.arange(self.proba.shape[1])
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return True
+
+    def predict(self, X: Any) -> np.ndarray:
+        return self.proba.argmax(axis=1)
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        return self.proba
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Log-odds of the positive class (binary) or log-probabilities (multiclass), clipped to be finite."""
+        logs = np.log(np.clip(self.proba, LOG_LOSS_EPS, 1.0))
+        return logs[:, 1] - logs[:, 0] if self.proba.shape[1] == 2 else logs
+
+
+def _score_with_scorer(scorer: Callable, y, proba) -> float:
+    try:
+        return float(scorer(_FixedPredictions(proba), np.zeros((len(y), 1)), y))
+    except ValueError as error:  # e.g. roc_auc with one class present: undefined on this split
+        logger.debug("scorer %r undefined on this split: %s", scorer, error)
+        return np.nan
+
+
+def _scorer_metric(scorer: Callable, n_classes: int) -> Metric:
+    """Wrap a scorer (greater is better by construction); its optimum and worst loss are measured on a toy
+    problem: the scorer's value for perfect one-hot predictions, and for confidently wrong ones."""
+    match = re.match(r"make_scorer\((\w+)", repr(scorer))
+    name = match.group(1) if match else type(scorer).__name__
+    if "greater_is_better=False" in repr(scorer):
+        name = f"neg_{name}"  # the scorer negates a loss: its values are -loss
+    y = np.tile(np.arange(n_classes), 2)
+    eye = np.eye(n_classes)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            best = float(scorer(_FixedPredictions(eye[y]), np.zeros((len(y), 1)), y))
+            wrong = float(scorer(_FixedPredictions(eye[(y + 1) % n_classes]), np.zeros((len(y), 1)), y))
+        except Exception as error:
+            raise ValueError(f"the scorer {scorer!r} could not be evaluated on a {n_classes}-class problem: "
+                             f"{error}") from error
+    if not (np.isfinite(best) and np.isfinite(wrong)):
+        raise ValueError(f"the scorer {scorer!r} gave non-finite values on a {n_classes}-class toy problem")
+    optimum = round(best, 9) + 0.0  # + 0.0: no -0.0 from a negated loss
+    return Metric(name, True, optimum, max(1.0, optimum - wrong), partial(_score_with_scorer, scorer))
