@@ -8,6 +8,9 @@ store. The initial design is ours too: the default configuration first, then war
 from __future__ import annotations
 
 import logging
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,19 +69,22 @@ class SmacProposer:
         random_configs = _as_list(space.sample_configuration(n_random_initial)) if n_random_initial else []
         for config in random_configs:
             config.origin = ORIGIN_RANDOM
-        initial_design = HyperparameterOptimizationFacade.get_initial_design(
-            scenario, n_configs=0, additional_configs=_unique(initial + random_configs)
-        )
-        self._smac = HyperparameterOptimizationFacade(
-            scenario,
-            target_function=lambda config, seed=0: 0.0,  # never called: trials run through ask/tell
-            initial_design=initial_design,
-            overwrite=True,
-            logging_level=False,
-        )
+        with _smac_noise_silenced():
+            initial_design = HyperparameterOptimizationFacade.get_initial_design(
+                scenario, n_configs=0, additional_configs=_unique(initial + random_configs)
+            )
+        with _smac_noise_silenced():
+            self._smac = HyperparameterOptimizationFacade(
+                scenario,
+                target_function=_never_called,  # trials run through ask/tell
+                initial_design=initial_design,
+                overwrite=True,
+                logging_level=False,
+            )
 
     def ask(self) -> Proposal:
-        info = self._smac.ask()
+        with _smac_noise_silenced():
+            info = self._smac.ask()
         return Proposal(info.config, describe_origin(info.config), info)
 
     def tell(self, proposal: Proposal, loss: float, status: str, duration: float) -> None:
@@ -90,7 +96,22 @@ class SmacProposer:
             "timeout": StatusType.TIMEOUT,
             "memout": StatusType.MEMORYOUT,
         }[status]
-        self._smac.tell(proposal.info, TrialValue(cost=loss, time=duration, status=smac_status), save=False)
+        with _smac_noise_silenced():
+            self._smac.tell(proposal.info, TrialValue(cost=loss, time=duration, status=smac_status), save=False)
+
+
+@contextmanager
+def _smac_noise_silenced() -> Iterator[None]:
+    """Warnings SMAC 2.4 raises on its own internals (an empty timing mean, ConfigSpace deprecations)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Mean of empty slice", RuntimeWarning)
+        warnings.filterwarnings("ignore", "invalid value encountered", RuntimeWarning)
+        warnings.filterwarnings("ignore", "Please use `dict", DeprecationWarning)
+        yield
+
+
+def _never_called(config: Configuration, seed: int = 0) -> float:
+    raise RuntimeError("autoclf runs trials itself, through ask/tell")
 
 
 def _as_list(configs: Configuration | list[Configuration]) -> list[Configuration]:
