@@ -179,7 +179,7 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         if available > needed:
             try:
                 outcome = worker.call(
-                    refit, (str(store.root), best.config, self.seed), time_limit=available,
+                    refit, (str(store.root), best.config, self.seed, available), time_limit=available,
                     memory_limit_mb=limits.memory_limit_mb,
                 )
             except KeyboardInterrupt:

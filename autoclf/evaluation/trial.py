@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
+from autoclf.budget import trial_deadline
 from autoclf.configspace.pipeline import ClassifierPipeline, build_pipeline
 from autoclf.evaluation.run_store import RunStore, TrialTask
 
@@ -36,16 +37,35 @@ def full_probabilities(model: ClassifierPipeline, X: Any, n_classes: int) -> np.
     return full / totals
 
 
-def run_trial(store_root: str, trial_id: int, config: dict[str, Any], seed: int, keep_model: bool = True) -> dict:
-    """Fit ``config`` on every split; returns loss, score and timing, writes artifacts to the store."""
+#: share of a trial's time limit its fits may use; the rest is for predicting, scoring and saving
+FIT_SHARE = 0.85
+
+
+def run_trial(
+    store_root: str,
+    trial_id: int,
+    config: dict[str, Any],
+    seed: int,
+    time_limit: float | None = None,
+    keep_model: bool = True,
+) -> dict:
+    """Fit ``config`` on every split; returns loss, score and timing, writes artifacts to the store.
+
+    Components that can stop early (networks) see each fit's share of ``time_limit`` through
+    ``autoclf.budget.seconds_left()``.
+    """
     task = load_task(store_root)
     started = time.perf_counter()
     n_rows = len(task.y)
     oof = np.zeros((n_rows, task.info.n_classes))
     models = []
-    for train, valid in task.splits:
+    for index, (train, valid) in enumerate(task.splits):
         model = build_pipeline(config, task.info, task.registry, random_state=seed)
-        with warnings.catch_warnings():
+        fit_seconds = None
+        if time_limit is not None:
+            remaining = time_limit - (time.perf_counter() - started)
+            fit_seconds = FIT_SHARE * remaining / (len(task.splits) - index)
+        with warnings.catch_warnings(), trial_deadline(fit_seconds):
             warnings.simplefilter("ignore", ConvergenceWarning)
             model.fit(task.X.iloc[train], task.y[train])
             oof[valid] = full_probabilities(model, task.X.iloc[valid], task.info.n_classes)
@@ -63,11 +83,12 @@ def run_trial(store_root: str, trial_id: int, config: dict[str, Any], seed: int,
     return {"loss": loss, "score": score, "fit_seconds": fit_seconds}
 
 
-def refit(store_root: str, config: dict[str, Any], seed: int) -> ClassifierPipeline:
+def refit(store_root: str, config: dict[str, Any], seed: int, time_limit: float | None = None) -> ClassifierPipeline:
     """Fit ``config`` on all training rows: the model that serves predictions after the search."""
     task = load_task(store_root)
     model = build_pipeline(config, task.info, task.registry, random_state=seed)
-    with warnings.catch_warnings():
+    fit_seconds = None if time_limit is None else FIT_SHARE * time_limit
+    with warnings.catch_warnings(), trial_deadline(fit_seconds):
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(task.X, task.y)
     return model

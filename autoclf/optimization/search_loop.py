@@ -64,7 +64,7 @@ def run_search(
             time_limit = min(limits.per_run_time_limit, available)
             outcome = worker.call(
                 run_trial,
-                (str(store.root), trial_id, config, seed),
+                (str(store.root), trial_id, config, seed, time_limit),
                 time_limit=time_limit,
                 memory_limit_mb=limits.memory_limit_mb,
             )
