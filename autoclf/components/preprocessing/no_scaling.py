@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from autoclf.components.base import Component
 
 
-class NoScaling(Component, TransformerMixin, BaseEstimator):
+class NoScaling(Component, OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """Passthrough that returns the input as a float64 array."""
 
     name = "no_scaling"
@@ -25,10 +25,6 @@ class NoScaling(Component, TransformerMixin, BaseEstimator):
     def transform(self, X: Any) -> np.ndarray:
         check_is_fitted(self)
         return validate_data(self, X, dtype=np.float64, ensure_all_finite="allow-nan", reset=False)
-
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        check_is_fitted(self)
-        return _check_feature_names_in(self, input_features)
 
     def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
         tags = super().__sklearn_tags__()

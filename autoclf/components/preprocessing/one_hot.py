@@ -8,7 +8,7 @@ import numpy as np
 from ConfigSpace import ConfigurationSpace, Float
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.preprocessing import OneHotEncoder
-from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from autoclf.components.base import Component
 from autoclf.components.preprocessing._categories import as_category_strings, encoder_tags
@@ -51,7 +51,10 @@ class OneHot(Component, TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         check_is_fitted(self)
-        return self.encoder_.get_feature_names_out(_check_feature_names_in(self, input_features))
+        if input_features is None:
+            default = [f"x{i}" for i in range(self.n_features_in_)]
+            input_features = getattr(self, "feature_names_in_", default)
+        return self.encoder_.get_feature_names_out(np.asarray(input_features, dtype=object))
 
     def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
         return encoder_tags(super().__sklearn_tags__())

@@ -6,16 +6,16 @@ from typing import Any
 
 import numpy as np
 from ConfigSpace import ConfigurationSpace, Float
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.preprocessing import OrdinalEncoder
-from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from autoclf.components.base import Component
 from autoclf.components.preprocessing._categories import as_category_strings, encoder_tags
 from autoclf.dataset.info import DatasetInfo
 
 
-class Ordinal(Component, TransformerMixin, BaseEstimator):
+class Ordinal(Component, OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """Missing -> own category, rare categories (< ``min_frequency`` of rows) share a code, unseen -> -1."""
 
     name = "ordinal"
@@ -42,10 +42,6 @@ class Ordinal(Component, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         validate_data(self, X, dtype=None, ensure_all_finite=False, reset=False)
         return self.encoder_.transform(as_category_strings(X))
-
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        check_is_fitted(self)
-        return _check_feature_names_in(self, input_features)
 
     def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
         return encoder_tags(super().__sklearn_tags__())

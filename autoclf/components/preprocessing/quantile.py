@@ -6,15 +6,15 @@ from typing import Any
 
 import numpy as np
 from ConfigSpace import Categorical, ConfigurationSpace, Integer
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.preprocessing import QuantileTransformer
-from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from autoclf.components.base import Component
 from autoclf.dataset.info import DatasetInfo
 
 
-class Quantile(Component, TransformerMixin, BaseEstimator):
+class Quantile(Component, OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """QuantileTransformer with ``n_quantiles`` clipped to the number of fitted rows."""
 
     name = "quantile"
@@ -50,10 +50,6 @@ class Quantile(Component, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, ensure_all_finite="allow-nan", reset=False)
         return self.transformer_.transform(X)
-
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        check_is_fitted(self)
-        return _check_feature_names_in(self, input_features)
 
     def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
         tags = super().__sklearn_tags__()

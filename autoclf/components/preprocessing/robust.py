@@ -6,15 +6,15 @@ from typing import Any
 
 import numpy as np
 from ConfigSpace import ConfigurationSpace, Float
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.preprocessing import RobustScaler
-from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from autoclf.components.base import Component
 from autoclf.dataset.info import DatasetInfo
 
 
-class Robust(Component, TransformerMixin, BaseEstimator):
+class Robust(Component, OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """RobustScaler with the quantile range given as two fractions ``q_min`` < ``q_max``."""
 
     name = "robust"
@@ -40,10 +40,6 @@ class Robust(Component, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, ensure_all_finite="allow-nan", reset=False)
         return self.scaler_.transform(X)
-
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        check_is_fitted(self)
-        return _check_feature_names_in(self, input_features)
 
     def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
         tags = super().__sklearn_tags__()
