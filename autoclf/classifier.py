@@ -230,6 +230,15 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         if self.n_jobs != 1:
             raise ValueError(f"n_jobs={self.n_jobs!r}: only n_jobs=1 is supported so far")
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # pandas input with strings, categories and missing values is first-class
+        tags.input_tags.allow_nan = True
+        tags.input_tags.string = True
+        tags.input_tags.categorical = True
+        tags.non_deterministic = False
+        return tags
+
     # -------------------------------------------------------------- predict
     def predict_proba(self, X) -> np.ndarray:
         """Probabilities, one column per class in ``classes_`` order."""

@@ -221,7 +221,7 @@ def test_numpy_and_list_input(vehicle):
     np.testing.assert_array_equal(Xc.to_numpy(), array.astype(float))
     from_lists = InputValidator().fit_transform(array[:50].tolist(), y.iloc[:50].tolist())[0]
     pd.testing.assert_frame_equal(from_lists, Xc.iloc[:50])
-    with pytest.raises(ValueError, match="17 columns.*18"):
+    with pytest.raises(ValueError, match="17 features.*18"):
         validator.transform(array[:, :17])
     pd.testing.assert_frame_equal(validator.transform(array[:10]), Xc.iloc[:10])
 
@@ -283,8 +283,8 @@ def test_fit_errors_name_the_problem(credit_g):
         ((X, np.array(["good"] * len(X))), r"single class \('good'\)"),
         ((X, y.iloc[:999]), r"X has 1000 rows, y has 999"),
         ((X.iloc[:0], y.iloc[:0]), r"empty \(0 rows\)"),
-        ((X[[]], y), r"no columns"),
-        ((X.iloc[:1], y.iloc[:1]), r"at least 2 samples.*got 1"),
+        ((X[[]], y), r"0 feature\(s\)"),
+        ((X.iloc[:1], y.iloc[:1]), r"1 sample.*at least 2"),
         ((X, np.column_stack([y, y])), r"1-D.*2 columns"),
         ((X, pd.DataFrame({"a": y, "b": y})), r"1-D.*2 columns"),
         ((sparse.csr_matrix(np.eye(4)), [0, 1, 0, 1]), r"sparse input is not supported; pass X.toarray\(\)"),

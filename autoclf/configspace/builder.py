@@ -188,7 +188,7 @@ def complete_configuration(space: ConfigurationSpace, partial: Mapping[str, obje
     values.update(partial)
     try:
         config = deactivate_inactive_hyperparameters(values, space)
-        space.check_configuration(config)
+        config.check_valid_configuration()
     except (ValueError, TypeError) as error:
         raise ValueError(f"invalid configuration {dict(partial)}: {error}") from error
     return config

@@ -42,11 +42,11 @@ def as_frame(X: Any, names: list[str] | None = None) -> tuple[pd.DataFrame, bool
             raise ValueError(f"X could not be read as a 2-D array (rows of different lengths?): {error}") from error
     if array.ndim != 2:
         raise ValueError(f"X must be 2-D (n_samples, n_features), got an array with shape {array.shape}; "
-                         "reshape a single feature with X.reshape(-1, 1)")
+                         "Reshape your data with X.reshape(-1, 1) for a single feature")
     if names is None:
         names = [f"x{i}" for i in range(array.shape[1])]
     elif len(names) != array.shape[1]:
-        raise ValueError(f"X has {array.shape[1]} columns, but {len(names)} were seen at fit time")
+        raise ValueError(f"X has {array.shape[1]} features, but autoclf is expecting {len(names)} features as input")
     frame = pd.DataFrame(array, columns=names)
     if array.dtype == object:  # keep object columns as they are: pandas would turn strings into `str`
         frame = pd.DataFrame({name: pd.Series(array[:, i], dtype=object) for i, name in enumerate(names)})

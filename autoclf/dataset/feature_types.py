@@ -55,7 +55,9 @@ def infer_column_type(column: pd.Series, name: str = "column") -> FeatureType:
         return "boolean"
     if isinstance(dtype, pd.CategoricalDtype):
         return "categorical"
-    if ptypes.is_complex_dtype(dtype) or not (
+    if ptypes.is_complex_dtype(dtype):
+        raise ValueError(f"Complex data not supported: column {name!r} has dtype {dtype}")
+    if not (
         ptypes.is_numeric_dtype(dtype) or ptypes.is_object_dtype(dtype) or ptypes.is_string_dtype(dtype)
     ):
         raise ValueError(

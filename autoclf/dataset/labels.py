@@ -6,10 +6,12 @@ in ``predict``, so a problem labelled with ints predicts ints, one labelled with
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.exceptions import DataConversionWarning
 
 
 def as_label_array(y: Any) -> np.ndarray:
@@ -19,7 +21,7 @@ def as_label_array(y: Any) -> np.ndarray:
     narrowed to int64 / float64 / bool when all labels are of that type, so the class order is numeric.
     """
     if y is None:
-        raise ValueError("y is None; pass one class label per row of X")
+        raise ValueError("autoclf requires y to be passed, but the target y is None")
     if isinstance(y, pd.DataFrame):
         if y.shape[1] != 1:
             raise ValueError(f"y must be 1-D; got a DataFrame with {y.shape[1]} columns (multi-output is not "
@@ -30,13 +32,20 @@ def as_label_array(y: Any) -> np.ndarray:
     elif isinstance(y, np.ndarray):
         values = y
     else:
-        if isinstance(y, str) or not hasattr(y, "__len__"):
+        if isinstance(y, str):
             raise ValueError(f"y must be a sequence of labels, got {type(y).__name__}")
         try:
-            values = np.asarray(y) if _is_nested(y) else pd.Series(list(y)).to_numpy()
+            if hasattr(y, "__array__"):  # array-likes such as memmaps or wrappers
+                values = np.asarray(y)
+            elif not hasattr(y, "__len__"):
+                raise ValueError(f"y must be a sequence of labels, got {type(y).__name__}")
+            else:
+                values = np.asarray(y) if _is_nested(y) else pd.Series(list(y)).to_numpy()
         except ValueError as error:
             raise ValueError(f"y could not be read as an array of labels: {error}") from error
     if values.ndim == 2 and values.shape[1] == 1:
+        warnings.warn("A column-vector y was passed when a 1d array was expected; it is used as 1-D labels",
+                      DataConversionWarning, stacklevel=3)
         values = values[:, 0]
     if values.ndim != 1:
         detail = f"with {values.shape[1]} columns" if values.ndim == 2 else f"with shape {values.shape}"
@@ -68,8 +77,8 @@ def _narrow(values: np.ndarray) -> np.ndarray:
     if values.dtype.kind == "f":
         fractional = values[values != np.round(values)]
         if len(fractional):
-            raise ValueError(f"y holds non-integral float labels (e.g. {fractional[0]!r}): this looks like a "
-                             "regression target; classification needs discrete labels")
+            raise ValueError(f"Unknown label type: continuous. y holds non-integral float labels (e.g. "
+                             f"{fractional[0]!r}): a regression target; classification needs discrete labels")
     return values
 
 

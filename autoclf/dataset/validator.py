@@ -56,11 +56,11 @@ class InputValidator(BaseEstimator):
         if n_rows == 0:
             raise ValueError("X is empty (0 rows); at least 2 samples are needed")
         if n_columns == 0:
-            raise ValueError(f"X has no columns (0 features) for its {n_rows} rows")
+            raise ValueError(f"X has 0 feature(s) (shape=({n_rows}, 0)) while a minimum of 1 is required.")
         if n_rows != len(y_values):
             raise ValueError(f"X and y have different lengths: X has {n_rows} rows, y has {len(y_values)} labels")
         if n_rows < 2:
-            raise ValueError(f"at least 2 samples are needed, got {n_rows}")
+            raise ValueError(f"X has {n_rows} sample(s); n_samples={n_rows} is too few, at least 2 are needed")
         names = _string_names(frame.columns)
         classes, codes = labels.find_classes(y_values)
         if len(classes) < 2:
@@ -114,7 +114,7 @@ class InputValidator(BaseEstimator):
         expected = self.feature_names_in_
         if not self.input_was_dataframe_:  # fitted on an array: columns are matched by position
             if len(names) != len(expected):
-                raise ValueError(f"X has {len(names)} columns, but {len(expected)} were seen at fit time")
+                raise ValueError(f"X has {len(names)} features, but autoclf is expecting {len(expected)} features as input")
             return
         if names == expected:
             return
