@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 
 #: seconds kept free at the end of fit for cleanup, so fit returns within time_left
 END_SLACK_SECONDS = 0.5
+#: defaults of this many more classifiers run right after the default configuration
+N_FAMILY_DEFAULTS = 3
 
 
 class AutoClassifier(ClassifierMixin, BaseEstimator):
@@ -136,7 +138,7 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def _search_and_refit(self, store, space, metric, start: float, deadline: float, n_classes: int):
-        from autoclf.configspace.builder import complete_configuration
+        from autoclf.configspace.builder import classifier_defaults, complete_configuration
         from autoclf.evaluation.worker import Worker
         from autoclf.optimization.search_loop import Limits, run_search
         from autoclf.optimization.smac_proposer import SmacProposer
@@ -147,6 +149,9 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         initial = [complete_configuration(space, partial) for partial in self.initial_configurations or ()]
         for config in initial:
             config.origin = "user"
+        for config in classifier_defaults(space, N_FAMILY_DEFAULTS):
+            config.origin = "default"
+            initial.append(config)
         proposer = SmacProposer(space, store.root / "smac3", self.seed, metric.worst_loss, initial_configs=initial)
         best_score: list[float | None] = [None]
 

@@ -33,3 +33,13 @@ def credit_g():
 def vehicle():
     """vehicle (OpenML 54): 846 rows, 18 numeric features, 4 classes."""
     return load_mirror("54_vehicle.parquet")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_thread_per_test():
+    """Tests run with one BLAS/OpenMP thread, as trials do: OpenMP spinning on a busy 2-core machine is
+    tens of times slower than one thread."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        yield

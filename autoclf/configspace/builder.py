@@ -192,3 +192,14 @@ def complete_configuration(space: ConfigurationSpace, partial: Mapping[str, obje
     except (ValueError, TypeError) as error:
         raise ValueError(f"invalid configuration {dict(partial)}: {error}") from error
     return config
+
+
+def classifier_defaults(space: ConfigurationSpace, n: int) -> list[Configuration]:
+    """Default configurations of the next ``n`` classifiers after the space's default one.
+
+    Cheap, strong starting points that cover the main model families (trees, boosting, linear) before the
+    optimiser's model has data; FLAML starts from low-cost defaults for the same reason.
+    """
+    choice = space[choice_name("classifier")]
+    others = [name for name in choice.choices if name != choice.default_value][:n]
+    return [complete_configuration(space, {choice.name: name}) for name in others]

@@ -19,7 +19,9 @@ FIXED: dict[str, Any] = {"early_stopping": True, "max_iter": 512, "validation_fr
 class HistGradientBoosting(Component, HistGradientBoostingClassifier):
     name = "hist_gradient_boosting"
     slot = "classifier"
-    supports_sample_weight = True
+    # scikit-learn 1.9.1 bins weighted data with one _weighted_percentile call per bin edge: ~170 ms per
+    # feature, e.g. 178 s instead of 1.9 s on 300 x 2523. Class balancing is therefore not offered here.
+    supports_sample_weight = False
 
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
