@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 
 #: seconds kept free at the end of fit for cleanup, so fit returns within time_left
 END_SLACK_SECONDS = 0.5
+#: resampling="auto" cross-validates data up to this many cells (rows x features)
+AUTO_CV_CELLS = 200_000
 #: defaults of this many more classifiers run right after the default configuration
 N_FAMILY_DEFAULTS = 3
 
@@ -41,7 +43,9 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
     n_trials : stop after this many trials (an alternative stopping rule; the clock still applies).
     metric : a metric name ("auto", "roc_auc", "log_loss", "accuracy", ...) or a scikit-learn scorer;
         "auto" is ROC AUC for two classes and log loss for more, as in the AutoML Benchmark.
-    resampling : "holdout" (stratified, ``holdout_size`` held out) or "cv" (``folds``-fold).
+    resampling : "holdout" (stratified, ``holdout_size`` held out), "cv" (``folds``-fold), or "auto":
+        cross-validation on small data (rows x features <= 200 000), where a holdout set is too small to
+        choose among many trials without overfitting it, holdout otherwise (FLAML's rule, scaled down).
     include, exclude : component names (a list, or a dict slot -> names) that restrict the search space.
     extra_components : Component classes added to the registry for this fit (your own models).
     initial_configurations : configurations (dicts, partial ones completed with defaults) to evaluate
@@ -61,7 +65,7 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         memory_limit: float | None = 3072,
         n_trials: int | None = None,
         metric: Any = "auto",
-        resampling: str = "holdout",
+        resampling: str = "auto",
         folds: int = 5,
         holdout_size: float = 0.33,
         include: Any = None,
@@ -112,11 +116,13 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         metric = get_metric(self.metric, info.n_classes)
         registry = self._registry()
         space = build_configuration_space(info, registry, self.include, self.exclude, seed=self.seed)
-        splits = make_splits(y_codes, self.resampling, self.folds, self.holdout_size, seed=self.seed)
+        resampling = choose_resampling(self.resampling, info)
+        splits = make_splits(y_codes, resampling, self.folds, self.holdout_size, seed=self.seed)
         store.initialise(TrialTask(X_canonical, y_codes, info, splits, metric, registry))
 
         try:
-            results, model, best = self._search_and_refit(store, space, metric, start, deadline, info.n_classes)
+            results, model, best = self._search_and_refit(store, space, metric, start, deadline, info.n_classes,
+                                                          len(splits))
         finally:
             if not self.keep_tmp:
                 store.remove()
@@ -127,6 +133,7 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         if validator.input_was_dataframe_:
             self.feature_names_in_ = np.asarray(validator.feature_names_in_, dtype=object)
         self.metric_ = metric
+        self.resampling_ = resampling
         self.configuration_space_ = space
         self.results_ = results
         self.best_trial_ = best
@@ -137,7 +144,9 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
                     best.score)
         return self
 
-    def _search_and_refit(self, store, space, metric, start: float, deadline: float, n_classes: int):
+    def _search_and_refit(
+        self, store, space, metric, start: float, deadline: float, n_classes: int, n_splits: int
+    ):
         from autoclf.configspace.builder import classifier_defaults, complete_configuration
         from autoclf.evaluation.worker import Worker
         from autoclf.optimization.search_loop import Limits, run_search
@@ -145,7 +154,10 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         from autoclf.progress import SearchProgress
 
         per_run = self.per_run_time_limit if self.per_run_time_limit is not None else max(self.time_left / 10, 1.0)
-        limits = Limits(start, deadline, float(per_run), self.memory_limit, self.n_trials)
+        # a refit on all rows costs about one split's fit scaled up to all rows, with a safety margin
+        train_share = (1 - self.holdout_size) if n_splits == 1 else (n_splits - 1) / n_splits
+        refit_share = 1.3 / (n_splits * train_share)
+        limits = Limits(start, deadline, float(per_run), self.memory_limit, self.n_trials, refit_share)
         initial = [complete_configuration(space, partial) for partial in self.initial_configurations or ()]
         for config in initial:
             config.origin = "user"
@@ -302,6 +314,13 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         if not isinstance(model, cls):
             raise TypeError(f"{path} holds a {type(model).__name__}, not an AutoClassifier")
         return model
+
+
+def choose_resampling(resampling: str, info) -> str:
+    """Resolve resampling="auto": cross-validation where a holdout set would be small, holdout elsewhere."""
+    if resampling != "auto":
+        return resampling
+    return "cv" if info.n_rows * max(info.n_features, 1) <= AUTO_CV_CELLS else "holdout"
 
 
 def _better(result: TrialResult, best_score: float, metric) -> bool:

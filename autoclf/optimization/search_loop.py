@@ -29,7 +29,7 @@ class Limits:
     per_run_time_limit: float
     memory_limit_mb: float | None
     n_trials: int | None = None
-    refit_share: float = 1.5  # refit time ~ trial time x this (more rows than the training split)
+    refit_share: float = 1.5  # refit time ~ trial time x this (all rows vs the split's training rows)
 
 
 def refit_reserve(best: TrialResult | None, limits: Limits) -> float:
