@@ -6,7 +6,12 @@ import os
 from pathlib import Path
 
 import pandas as pd
+from sklearn.compose import make_column_transformer
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.impute import SimpleImputer
 from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OrdinalEncoder
 
 MIRROR = Path(os.environ.get("AUTOCLF_MIRROR", Path(__file__).resolve().parents[2] / "shared" / "datasets"))
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -23,3 +28,19 @@ def load_mirror(openml_id: int) -> tuple[pd.DataFrame, pd.Series, str]:
 def standard_split(X: pd.DataFrame, y: pd.Series, seed: int = 0, test_size: float = 0.25):
     """25 % stratified test split with a fixed seed, as every benchmark here uses."""
     return train_test_split(X, y, test_size=test_size, stratify=y, random_state=seed)
+
+
+def baseline(kind: str, X: pd.DataFrame):
+    """Default scikit-learn models ("hgb" or "rf", 500 trees) behind the minimal preprocessing they need."""
+    categorical = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
+    numeric = [c for c in X.columns if c not in categorical]
+    encode = make_pipeline(
+        SimpleImputer(strategy="most_frequent"),
+        OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1),
+    )
+    columns = make_column_transformer((encode, categorical), (SimpleImputer(strategy="median"), numeric))
+    if kind == "hgb":
+        return make_pipeline(columns, HistGradientBoostingClassifier(random_state=0))
+    if kind == "rf":
+        return make_pipeline(columns, RandomForestClassifier(n_estimators=500, n_jobs=1, random_state=0))
+    raise ValueError(f"unknown baseline {kind!r}")

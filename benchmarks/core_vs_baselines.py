@@ -12,31 +12,12 @@ import time
 
 import numpy as np
 import pandas as pd
-from sklearn.compose import make_column_transformer
-from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
-from sklearn.impute import SimpleImputer
+from common import RESULTS, baseline, load_mirror, standard_split
 from sklearn.metrics import roc_auc_score
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OrdinalEncoder
 
 from autoclf import AutoClassifier
-from common import RESULTS, load_mirror, standard_split
 
 DATASETS = [31, 37, 1464, 29, 1494]  # credit-g, diabetes, blood-transfusion, credit-approval, qsar-biodeg
-
-
-def baseline(kind: str, X: pd.DataFrame):
-    """Default scikit-learn models behind the minimal preprocessing they need (ordinal codes, imputation)."""
-    categorical = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
-    numeric = [c for c in X.columns if c not in categorical]
-    encode = make_pipeline(
-        SimpleImputer(strategy="most_frequent"),
-        OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1),
-    )
-    columns = make_column_transformer((encode, categorical), (SimpleImputer(strategy="median"), numeric))
-    if kind == "hgb":
-        return make_pipeline(columns, HistGradientBoostingClassifier(random_state=0))
-    return make_pipeline(columns, RandomForestClassifier(n_estimators=500, n_jobs=1, random_state=0))
 
 
 def auc(model, X_test, y_test) -> float:

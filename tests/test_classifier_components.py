@@ -108,7 +108,8 @@ def test_not_applicable_reasons():
     assert KernelSVM.not_applicable_reason(info(20_001)) is not None
     assert KernelSVM.not_applicable_reason(info(20_000)) is None
     assert QDA.not_applicable_reason(info(100, (97, 3))) is not None
-    assert all(c.not_applicable_reason(info(50_000, (25_000, 25_000))) is None for c in CLASSIFIERS if c is not KernelSVM)
+    big = info(50_000, (25_000, 25_000))
+    assert all(c.not_applicable_reason(big) is None for c in CLASSIFIERS if c is not KernelSVM)
 
 
 def test_knn_neighbours_below_rows_and_capped_at_fit():

@@ -58,6 +58,7 @@ def default_registry() -> Registry:
     """Every component autoclf ships, by slot."""
     from autoclf.components.classifiers import CLASSIFIERS
     from autoclf.components.features import FEATURE_PREPROCESSORS
+    from autoclf.components.networks import NETWORKS
     from autoclf.components.preprocessing import ENCODERS, IMPUTERS, SCALERS
 
     return Registry(
@@ -66,6 +67,6 @@ def default_registry() -> Registry:
             "encoding": ENCODERS,
             "scaling": SCALERS,
             "feature_preprocessor": FEATURE_PREPROCESSORS,
-            "classifier": CLASSIFIERS,
+            "classifier": CLASSIFIERS + NETWORKS,
         }
     )

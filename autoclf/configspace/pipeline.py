@@ -72,13 +72,28 @@ def build_pipeline(
 
         column_steps.append(("text", TextEncoder(), list(info.text_columns)))
     columns = ColumnTransformer(column_steps, sparse_threshold=0.0, verbose_feature_names_out=False)
+    classifier = make("classifier")
+    if _feeds_entity_embeddings(chosen, info, classifier):
+        # ordinal codes reach the classifier untouched: the network embeds them (entity embeddings)
+        first = len(numeric)
+        classifier.set_params(categorical_features=list(range(first, first + len(info.categorical_columns))))
     steps = [
         ("columns", columns),
         ("features", make("feature_preprocessor")),
-        ("classifier", make("classifier")),
+        ("classifier", classifier),
     ]
     balancing = str(config.get(BALANCING, "none"))
     return ClassifierPipeline(steps, balancing=balancing)
+
+
+def _feeds_entity_embeddings(chosen: Mapping[str, tuple[str, Any]], info: DatasetInfo, classifier: Any) -> bool:
+    """True when ordinal-encoded categoricals pass unchanged to a classifier that can embed them."""
+    return (
+        bool(info.categorical_columns)
+        and "categorical_features" in classifier.get_params()
+        and chosen.get("encoding", ("", None))[0] == "ordinal"
+        and chosen["feature_preprocessor"][0] == "no_preprocessing"
+    )
 
 
 def describe_pipeline(config: Mapping[str, Any]) -> dict[str, str]:

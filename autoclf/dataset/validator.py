@@ -114,7 +114,9 @@ class InputValidator(BaseEstimator):
         expected = self.feature_names_in_
         if not self.input_was_dataframe_:  # fitted on an array: columns are matched by position
             if len(names) != len(expected):
-                raise ValueError(f"X has {len(names)} features, but autoclf is expecting {len(expected)} features as input")
+                raise ValueError(
+                    f"X has {len(names)} features, but autoclf is expecting {len(expected)} features as input"
+                )
             return
         if names == expected:
             return

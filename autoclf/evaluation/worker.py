@@ -9,9 +9,12 @@ hold even when the trial is stuck in C code that ignores signals.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing as mp
+import os
 import signal
+import sys
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -63,6 +66,25 @@ def _serve(connection, n_threads: int) -> None:
         connection.send((*reply, time.perf_counter() - started))
 
 
+@contextlib.contextmanager
+def _main_without_phantom_file():
+    """Hide ``__main__.__file__`` while starting a process when it names no file (``python -``, some shells).
+
+    multiprocessing re-runs the parent's main file in the child; for "<stdin>" that fails and every trial
+    would crash. Real script files are kept: they may define components the trials unpickle.
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    phantom = path is not None and not os.path.isfile(path)
+    if phantom:
+        del main.__file__
+    try:
+        yield
+    finally:
+        if phantom:
+            main.__file__ = path
+
+
 class Worker:
     """One worker process, restarted on demand, that runs calls under limits."""
 
@@ -77,7 +99,8 @@ class Worker:
         context.set_forkserver_preload(self.preload)
         parent_end, child_end = context.Pipe()
         process = context.Process(target=_serve, args=(child_end, self.n_threads), daemon=True)
-        process.start()
+        with _main_without_phantom_file():
+            process.start()
         child_end.close()
         self._process, self._connection = process, parent_end
 
