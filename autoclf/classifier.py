@@ -46,6 +46,9 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
     resampling : "holdout" (stratified, ``holdout_size`` held out), "cv" (``folds``-fold), or "auto":
         cross-validation on small data (rows x features <= 200 000), where a holdout set is too small to
         choose among many trials without overfitting it, holdout otherwise (FLAML's rule, scaled down).
+    multi_fidelity : Hyperband over training budgets (epochs, trees, boosting rounds; a row subsample for
+        models without iterations): many cheap low-budget trials, the promising ones promoted to full
+        budget. Off by default: see benchmarks/multi_fidelity.py for the measurement.
     include, exclude : component names (a list, or a dict slot -> names) that restrict the search space.
     extra_components : Component classes added to the registry for this fit (your own models).
     initial_configurations : configurations (dicts, partial ones completed with defaults) to evaluate
@@ -68,6 +71,7 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         resampling: str = "auto",
         folds: int = 5,
         holdout_size: float = 0.33,
+        multi_fidelity: bool = False,
         include: Any = None,
         exclude: Any = None,
         extra_components: Sequence[type] | None = None,
@@ -87,6 +91,7 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         self.resampling = resampling
         self.folds = folds
         self.holdout_size = holdout_size
+        self.multi_fidelity = multi_fidelity
         self.include = include
         self.exclude = exclude
         self.extra_components = extra_components
@@ -164,10 +169,13 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         for config in classifier_defaults(space, N_FAMILY_DEFAULTS):
             config.origin = "default"
             initial.append(config)
-        proposer = SmacProposer(space, store.root / "smac3", self.seed, metric.worst_loss, initial_configs=initial)
+        proposer = SmacProposer(space, store.root / "smac3", self.seed, metric.worst_loss, initial_configs=initial,
+                                multi_fidelity=self.multi_fidelity)
         best_score: list[float | None] = [None]
 
-        with Worker(n_threads=1) as worker, SearchProgress(deadline - start, metric.name, self.verbose > 0) as bar:
+        warm = ["torch"] if "mlp" in space["classifier:__choice__"].choices else []
+        progress = SearchProgress(deadline - start, metric.name, self.verbose > 0)
+        with Worker(n_threads=1, warm=warm) as worker, progress as bar:
 
             def on_result(result: TrialResult) -> None:
                 if result.ok and (best_score[0] is None or _better(result, best_score[0], metric)):

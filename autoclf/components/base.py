@@ -35,6 +35,9 @@ class Component:
     requires_nonnegative: ClassVar[bool] = False
     #: scalers and feature preprocessors: non-negative input gives non-negative output
     preserves_nonnegative: ClassVar[bool] = True
+    #: classifiers: the iteration count (epochs, trees, boosting rounds) that multi-fidelity search scales
+    #: down for cheap low-budget trials; classifiers without one train on a row subsample instead
+    fidelity_parameter: ClassVar[str | None] = None
 
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:

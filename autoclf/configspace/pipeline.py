@@ -96,6 +96,20 @@ def _feeds_entity_embeddings(chosen: Mapping[str, tuple[str, Any]], info: Datase
     )
 
 
+def scale_iterations(pipeline: ClassifierPipeline, budget: float) -> bool:
+    """Cut the classifier's iteration count to ``budget`` (a fraction of 1) of its configured value.
+
+    Returns False when the classifier has no iteration count: the caller then subsamples rows instead.
+    """
+    classifier = pipeline.steps[-1][1]
+    parameter = getattr(classifier, "fidelity_parameter", None)
+    if parameter is None:
+        return False
+    full = classifier.get_params()[parameter]
+    classifier.set_params(**{parameter: max(1, int(round(full * budget)))})
+    return True
+
+
 def describe_pipeline(config: Mapping[str, Any]) -> dict[str, str]:
     """Component names per slot, for leaderboards."""
     return {slot: name for slot, (name, _) in split_configuration(config).items()} | {

@@ -12,7 +12,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from autoclf.budget import trial_deadline
-from autoclf.configspace.pipeline import ClassifierPipeline, build_pipeline
+from autoclf.configspace.pipeline import ClassifierPipeline, build_pipeline, scale_iterations
 from autoclf.evaluation.run_store import RunStore, TrialTask
 
 _tasks: dict[str, TrialTask] = {}  # per worker process: the task is read from disk once, not per trial
@@ -48,11 +48,14 @@ def run_trial(
     seed: int,
     time_limit: float | None = None,
     keep_model: bool = True,
+    budget: float | None = None,
 ) -> dict:
     """Fit ``config`` on every split; returns loss, score and timing, writes artifacts to the store.
 
     Components that can stop early (networks) see each fit's share of ``time_limit`` through
-    ``autoclf.budget.seconds_left()``.
+    ``autoclf.budget.seconds_left()``. ``budget`` < 1 (multi-fidelity search) cuts the classifier's
+    iterations to that fraction, or, for classifiers without iterations, its training rows; the held-out
+    rows stay whole so losses at every budget are comparable.
     """
     task = load_task(store_root)
     started = time.perf_counter()
@@ -61,6 +64,8 @@ def run_trial(
     models = []
     for index, (train, valid) in enumerate(task.splits):
         model = build_pipeline(config, task.info, task.registry, random_state=seed)
+        if budget is not None and budget < 1 and not scale_iterations(model, budget):
+            train = subsample_rows(train, task.y, budget, seed)
         fit_seconds = None
         if time_limit is not None:
             remaining = time_limit - (time.perf_counter() - started)
@@ -81,6 +86,17 @@ def run_trial(
     kept = (models[0] if len(models) == 1 else models) if keep_model else None
     RunStore(store_root).write_artifacts(trial_id, predictions, kept)
     return {"loss": loss, "score": score, "fit_seconds": fit_seconds}
+
+
+def subsample_rows(rows: np.ndarray, y: np.ndarray, fraction: float, seed: int) -> np.ndarray:
+    """A stratified ``fraction`` of ``rows`` (sorted), with at least two rows of every class present."""
+    rng = np.random.default_rng(seed)
+    kept = []
+    for label in np.unique(y[rows]):
+        members = rows[y[rows] == label]
+        n = min(len(members), max(2, int(round(fraction * len(members)))))
+        kept.append(rng.choice(members, size=n, replace=False))
+    return np.sort(np.concatenate(kept))
 
 
 def refit(store_root: str, config: dict[str, Any], seed: int, time_limit: float | None = None) -> ClassifierPipeline:

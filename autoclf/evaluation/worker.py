@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 PRELOAD_MODULES = ["autoclf.evaluation.preload"]
 _POLL_SECONDS = 0.05
+_START_TIMEOUT_SECONDS = 300
 
 
 @dataclass
@@ -40,13 +41,19 @@ class CallOutcome:
     peak_memory_mb: float = 0.0
 
 
-def _serve(connection, n_threads: int) -> None:
-    """Worker loop: receive (function, args), send back an outcome, until told to stop."""
+def _serve(connection, n_threads: int, warm: Sequence[str] = ()) -> None:
+    """Worker loop: import ``warm`` modules, say ready, then receive (function, args) and send back an
+    outcome, until told to stop."""
+    import importlib
+
     from threadpoolctl import threadpool_limits
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the search
 
     limiter = threadpool_limits(limits=n_threads)  # noqa: F841  (kept alive for the process lifetime)
+    for module in warm:  # paid once per worker, before the first trial's clock starts
+        importlib.import_module(module)
+    connection.send("ready")
     while True:
         try:
             message = connection.recv()
@@ -88,21 +95,30 @@ def _main_without_phantom_file():
 class Worker:
     """One worker process, restarted on demand, that runs calls under limits."""
 
-    def __init__(self, n_threads: int = 1, preload: Sequence[str] = PRELOAD_MODULES):
+    def __init__(self, n_threads: int = 1, preload: Sequence[str] = PRELOAD_MODULES, warm: Sequence[str] = ()):
         self.n_threads = n_threads
         self.preload = list(preload)
+        self.warm = list(warm)  # imported in the forkserver when it starts, else by each new worker
         self._process: mp.process.BaseProcess | None = None
         self._connection = None
 
     def _start(self) -> None:
         context = mp.get_context("forkserver")
-        context.set_forkserver_preload(self.preload)
+        context.set_forkserver_preload(self.preload + self.warm)
         parent_end, child_end = context.Pipe()
-        process = context.Process(target=_serve, args=(child_end, self.n_threads), daemon=True)
+        process = context.Process(target=_serve, args=(child_end, self.n_threads, self.warm), daemon=True)
         with _main_without_phantom_file():
             process.start()
         child_end.close()
         self._process, self._connection = process, parent_end
+        # wait until the worker has imported what trials need: that time is not any trial's
+        try:
+            ready = parent_end.poll(_START_TIMEOUT_SECONDS) and parent_end.recv() == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            self.kill()
+            raise RuntimeError(f"the trial worker did not start within {_START_TIMEOUT_SECONDS} s")
 
     @property
     def alive(self) -> bool:

@@ -64,7 +64,7 @@ def run_search(
             time_limit = min(limits.per_run_time_limit, available)
             outcome = worker.call(
                 run_trial,
-                (str(store.root), trial_id, config, seed, time_limit),
+                (str(store.root), trial_id, config, seed, time_limit, True, proposal.budget),
                 time_limit=time_limit,
                 memory_limit_mb=limits.memory_limit_mb,
             )
@@ -78,6 +78,7 @@ def run_search(
                 duration=outcome.seconds,
                 started=now - limits.start,
                 origin=proposal.origin,
+                budget=proposal.budget,
                 error=outcome.error,
                 extra={"peak_memory_mb": round(outcome.peak_memory_mb, 1)},
             )

@@ -29,6 +29,7 @@ class Proposal:
     config: Configuration
     origin: str
     info: Any  # smac.runhistory.TrialInfo
+    budget: float | None = None  # multi-fidelity: the share of full training (epochs, trees, rows), else None
 
 
 def describe_origin(config: Configuration) -> str:
@@ -41,8 +42,16 @@ def describe_origin(config: Configuration) -> str:
     return ORIGIN_RANDOM
 
 
+#: multi-fidelity budgets run from this share of full training to 1 (eta=3: 1/9, 1/3, 1)
+MIN_BUDGET = 1 / 9
+
+
 class SmacProposer:
-    """Ask/tell over SMAC's hyperparameter-optimisation facade (random forest surrogate, EI, local search)."""
+    """Ask/tell over SMAC's hyperparameter-optimisation facade (random forest surrogate, EI, local search).
+
+    ``multi_fidelity=True`` uses SMAC's multi-fidelity facade instead: Hyperband brackets of successive
+    halving over budgets from ``MIN_BUDGET`` to 1, a share of full training (see ``run_trial``).
+    """
 
     def __init__(
         self,
@@ -52,9 +61,12 @@ class SmacProposer:
         crash_cost: float,
         initial_configs: list[Configuration] | None = None,
         n_random_initial: int = 3,
+        multi_fidelity: bool = False,
     ):
-        from smac import HyperparameterOptimizationFacade, Scenario
+        from smac import HyperparameterOptimizationFacade, MultiFidelityFacade, Scenario
 
+        facade = MultiFidelityFacade if multi_fidelity else HyperparameterOptimizationFacade
+        budgets = {"min_budget": MIN_BUDGET, "max_budget": 1.0} if multi_fidelity else {}
         scenario = Scenario(
             space,
             deterministic=True,  # one evaluation per configuration; the split is fixed, the seed too
@@ -62,6 +74,7 @@ class SmacProposer:
             seed=seed,
             output_directory=Path(output_directory),
             crash_cost=crash_cost,
+            **budgets,
         )
         default = space.get_default_configuration()
         default.origin = ORIGIN_DEFAULT
@@ -70,13 +83,15 @@ class SmacProposer:
         for config in random_configs:
             config.origin = ORIGIN_RANDOM
         with _smac_noise_silenced():
-            initial_design = HyperparameterOptimizationFacade.get_initial_design(
+            initial_design = facade.get_initial_design(
                 scenario, n_configs=0, additional_configs=_unique(initial + random_configs)
             )
         with _smac_noise_silenced():
-            self._smac = HyperparameterOptimizationFacade(
+            extra = {"intensifier": MultiFidelityFacade.get_intensifier(scenario, eta=3)} if multi_fidelity else {}
+            self._smac = facade(
                 scenario,
-                target_function=_never_called,  # trials run through ask/tell
+                **extra,
+                target_function=_never_called_with_budget if multi_fidelity else _never_called,  # ask/tell only
                 initial_design=initial_design,
                 overwrite=True,
                 logging_level=False,
@@ -85,7 +100,7 @@ class SmacProposer:
     def ask(self) -> Proposal:
         with _smac_noise_silenced():
             info = self._smac.ask()
-        return Proposal(info.config, describe_origin(info.config), info)
+        return Proposal(info.config, describe_origin(info.config), info, info.budget)
 
     def tell(self, proposal: Proposal, loss: float, status: str, duration: float) -> None:
         from smac.runhistory import StatusType, TrialValue
@@ -111,6 +126,10 @@ def _smac_noise_silenced() -> Iterator[None]:
 
 
 def _never_called(config: Configuration, seed: int = 0) -> float:
+    raise RuntimeError("autoclf runs trials itself, through ask/tell")
+
+
+def _never_called_with_budget(config: Configuration, seed: int = 0, budget: float = 1.0) -> float:
     raise RuntimeError("autoclf runs trials itself, through ask/tell")
 
 

@@ -15,6 +15,7 @@ from autoclf.dataset.info import DatasetInfo
 class AdaBoost(Component, AdaBoostClassifier):
     name = "adaboost"
     slot = "classifier"
+    fidelity_parameter = "n_estimators"
     supports_sample_weight = True
 
     @classmethod

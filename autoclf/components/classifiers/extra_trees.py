@@ -12,6 +12,7 @@ from autoclf.dataset.info import DatasetInfo
 class ExtraTrees(Component, ExtraTreesClassifier):
     name = "extra_trees"
     slot = "classifier"
+    fidelity_parameter = "n_estimators"
     supports_sample_weight = True
 
     @classmethod

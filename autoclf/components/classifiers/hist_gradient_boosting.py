@@ -19,6 +19,7 @@ FIXED: dict[str, Any] = {"early_stopping": True, "max_iter": 512, "validation_fr
 class HistGradientBoosting(Component, HistGradientBoostingClassifier):
     name = "hist_gradient_boosting"
     slot = "classifier"
+    fidelity_parameter = "max_iter"
     # scikit-learn 1.9.1 bins weighted data with one _weighted_percentile call per bin edge: ~170 ms per
     # feature, e.g. 178 s instead of 1.9 s on 300 x 2523. Class balancing is therefore not offered here.
     supports_sample_weight = False

@@ -12,6 +12,7 @@ from autoclf.dataset.info import DatasetInfo
 class RandomForest(Component, RandomForestClassifier):
     name = "random_forest"
     slot = "classifier"
+    fidelity_parameter = "n_estimators"
     supports_sample_weight = True
 
     @classmethod

@@ -53,6 +53,7 @@ class MLPClassifier(Component, ClassifierMixin, BaseEstimator):
 
     name = "mlp"
     slot = "classifier"
+    fidelity_parameter = "max_epochs"
     supports_sample_weight = True
 
     def __init__(
