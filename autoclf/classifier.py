@@ -55,7 +55,12 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         right after the default one, before the optimiser's own proposals (FLAML's starting points).
     feature_types : override the inferred feature types (dict column -> type, or one type per column).
     seed : seeds splits, the optimiser and the models; with ``n_trials`` a run is reproducible.
-    n_jobs : trials run at once (only 1 for now).
+    n_jobs : trials run at once. 1: one worker process next to this one; k > 1 (or -1: one per core): a
+        Dask LocalCluster of k single-threaded worker processes, started and closed by fit.
+    dask_client : a ``distributed.Client`` of any Dask cluster to run the trials on (then ``n_jobs`` is
+        ignored: every worker thread of the cluster runs trials); autoclf closes nothing it did not open.
+    shared_tmp_folder : with ``dask_client``, True when ``tmp_folder`` is a path every worker can read and
+        write; by default the task data is sent to the workers and results come back through Dask.
     tmp_folder : where the run store lives (default: a fresh temporary folder).
     keep_tmp : keep the run store after fit (it is removed otherwise).
     verbose : 0 silent, 1 a progress bar.
@@ -79,6 +84,8 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         feature_types: Any = None,
         seed: int = 0,
         n_jobs: int = 1,
+        dask_client: Any = None,
+        shared_tmp_folder: bool | None = None,
         tmp_folder: str | os.PathLike | None = None,
         keep_tmp: bool = False,
         verbose: int = 1,
@@ -99,6 +106,8 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         self.feature_types = feature_types
         self.seed = seed
         self.n_jobs = n_jobs
+        self.dask_client = dask_client
+        self.shared_tmp_folder = shared_tmp_folder
         self.tmp_folder = tmp_folder
         self.keep_tmp = keep_tmp
         self.verbose = verbose
@@ -153,7 +162,6 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         self, store, space, metric, start: float, deadline: float, n_classes: int, n_splits: int
     ):
         from autoclf.configspace.builder import classifier_defaults, complete_configuration
-        from autoclf.evaluation.worker import Worker
         from autoclf.optimization.search_loop import Limits, run_search
         from autoclf.optimization.smac_proposer import SmacProposer
         from autoclf.progress import SearchProgress
@@ -175,7 +183,7 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
 
         warm = ["torch"] if "mlp" in space["classifier:__choice__"].choices else []
         progress = SearchProgress(deadline - start, metric.name, self.verbose > 0)
-        with Worker(n_threads=1, warm=warm) as worker, progress as bar:
+        with self._runner(store, warm) as worker, progress as bar:
 
             def on_result(result: TrialResult) -> None:
                 if result.ok and (best_score[0] is None or _better(result, best_score[0], metric)):
@@ -222,6 +230,26 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
             return WeightedEnsemble(models, n_classes=n_classes).fit()
         return models
 
+    def _runner(self, store, warm: list[str]):
+        """Where trials run: one worker process, or Dask (``n_jobs`` > 1 or a ``dask_client``)."""
+        from contextlib import contextmanager
+
+        from autoclf.evaluation.worker import Worker
+        from autoclf.parallel.runner import SerialRunner
+
+        @contextmanager
+        def serial():
+            with Worker(n_threads=1, warm=warm) as worker:
+                yield SerialRunner(worker)
+
+        n_jobs = (os.cpu_count() or 1) if self.n_jobs == -1 else self.n_jobs
+        if self.dask_client is None and n_jobs == 1:
+            return serial()
+        from autoclf.parallel.dask_runner import DaskRunner
+
+        return DaskRunner(store, n_workers=n_jobs, memory_limit_mb=self.memory_limit, client=self.dask_client,
+                          shared_store=self.shared_tmp_folder, warm=warm)
+
     def _registry(self):
         from autoclf.components.registry import default_registry
 
@@ -252,8 +280,18 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"n_trials must be a positive integer or None, got {self.n_trials!r}")
         if not 0 < self.holdout_size < 1:
             raise ValueError(f"holdout_size must be in (0, 1), got {self.holdout_size!r}")
-        if self.n_jobs != 1:
-            raise ValueError(f"n_jobs={self.n_jobs!r}: only n_jobs=1 is supported so far")
+        if not isinstance(self.n_jobs, (int, np.integer)) or not (self.n_jobs >= 1 or self.n_jobs == -1):
+            raise ValueError(f"n_jobs must be a positive integer or -1 (all cores), got {self.n_jobs!r}")
+        if self.dask_client is not None and not hasattr(self.dask_client, "submit"):
+            raise TypeError(f"dask_client must be a distributed.Client, got {type(self.dask_client).__name__}")
+
+    def __sklearn_clone__(self) -> "AutoClassifier":
+        """clone() as usual, except that a Dask client is shared, not deep-copied (it holds live sockets)."""
+        from sklearn.base import clone
+
+        params = self.get_params(deep=False)
+        return type(self)(**{name: value if name == "dask_client" else clone(value, safe=False)
+                             for name, value in params.items()})
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -120,6 +120,11 @@ class Worker:
             self.kill()
             raise RuntimeError(f"the trial worker did not start within {_START_TIMEOUT_SECONDS} s")
 
+    def ensure_started(self) -> None:
+        """Start the worker now if it is not running, so its start-up is not charged to the next call."""
+        if not self.alive:
+            self._start()
+
     @property
     def alive(self) -> bool:
         return self._process is not None and self._process.is_alive()

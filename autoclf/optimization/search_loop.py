@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from autoclf.evaluation.result import SUCCESS, TrialResult
 from autoclf.evaluation.run_store import RunStore
 from autoclf.evaluation.trial import run_trial
-from autoclf.evaluation.worker import Worker
-from autoclf.optimization.smac_proposer import SmacProposer
+from autoclf.evaluation.worker import CallOutcome
+from autoclf.optimization.smac_proposer import Proposal, SmacProposer
+from autoclf.parallel.runner import TrialRunner
 
 logger = logging.getLogger(__name__)
 
@@ -42,56 +43,71 @@ def refit_reserve(best: TrialResult | None, limits: Limits) -> float:
 
 def run_search(
     proposer: SmacProposer,
-    worker: Worker,
+    runner: TrialRunner,
     store: RunStore,
     limits: Limits,
     seed: int,
     worst_loss: float,
     on_result: Callable[[TrialResult], None] = lambda result: None,
 ) -> list[TrialResult]:
-    """Run trials until a stopping rule fires; a KeyboardInterrupt ends the search and keeps what is done."""
+    """Keep ``runner.capacity`` trials in flight until a stopping rule fires, then let them finish.
+
+    Each trial's time limit is what is left of the clock when it starts, so waiting for the last ones
+    never runs past the deadline. A KeyboardInterrupt ends the search and keeps what is done.
+    """
     results: list[TrialResult] = []
+    in_flight: dict[int, tuple[Proposal, float]] = {}
     best: TrialResult | None = None
+    n_started = 0
     try:
-        while limits.n_trials is None or len(results) < limits.n_trials:
-            now = time.perf_counter()
-            available = limits.deadline - now - refit_reserve(best, limits)
-            if available < MIN_TRIAL_SECONDS:
+        while True:
+            while len(in_flight) < runner.capacity and (limits.n_trials is None or n_started < limits.n_trials):
+                runner.ensure_started()  # a restart (after a kill) imports modules: not on a trial's clock
+                now = time.perf_counter()
+                available = limits.deadline - now - refit_reserve(best, limits)
+                if available < MIN_TRIAL_SECONDS:
+                    break
+                proposal = proposer.ask()
+                time_limit = min(limits.per_run_time_limit, available)
+                args = (str(store.root), n_started, dict(proposal.config), seed, time_limit, True, proposal.budget)
+                runner.submit(n_started, run_trial, args, time_limit, limits.memory_limit_mb)
+                in_flight[n_started] = (proposal, now)
+                n_started += 1
+            if not in_flight:
                 break
-            proposal = proposer.ask()
-            trial_id = len(results)
-            config = dict(proposal.config)
-            time_limit = min(limits.per_run_time_limit, available)
-            outcome = worker.call(
-                run_trial,
-                (str(store.root), trial_id, config, seed, time_limit, True, proposal.budget),
-                time_limit=time_limit,
-                memory_limit_mb=limits.memory_limit_mb,
-            )
-            ok = outcome.status == SUCCESS
-            result = TrialResult(
-                trial_id=trial_id,
-                config=config,
-                status=outcome.status,
-                loss=outcome.value["loss"] if ok else worst_loss,
-                score=outcome.value["score"] if ok else None,
-                duration=outcome.seconds,
-                started=now - limits.start,
-                origin=proposal.origin,
-                budget=proposal.budget,
-                error=outcome.error,
-                extra={"peak_memory_mb": round(outcome.peak_memory_mb, 1)},
-            )
-            if not ok:
-                store.discard_artifacts(trial_id)
-                logger.info("trial %d %s: %s", trial_id, outcome.status, outcome.error.strip().splitlines()[-1:])
-            store.write_record(result)
+            trial_id, outcome = runner.wait_any()
+            proposal, started = in_flight.pop(trial_id)
+            result = _record(trial_id, proposal, outcome, started - limits.start, worst_loss, store)
             proposer.tell(proposal, result.loss, result.status, result.duration)
             results.append(result)
-            if ok and (best is None or result.loss < best.loss):
+            if result.ok and (best is None or result.loss < best.loss):
                 best = result
             on_result(result)
     except KeyboardInterrupt:
-        worker.kill()  # a trial may still be running in it
+        runner.kill()  # trials may still be running
         logger.warning("search interrupted after %d trials; keeping the best model found so far", len(results))
-    return results
+    return sorted(results, key=lambda result: result.trial_id)
+
+
+def _record(trial_id: int, proposal: Proposal, outcome: CallOutcome, started: float, worst_loss: float,
+            store: RunStore) -> TrialResult:
+    """The trial's record, written to the store; a failed trial's half-written artifacts are dropped."""
+    ok = outcome.status == SUCCESS
+    result = TrialResult(
+        trial_id=trial_id,
+        config=dict(proposal.config),
+        status=outcome.status,
+        loss=outcome.value["loss"] if ok else worst_loss,
+        score=outcome.value["score"] if ok else None,
+        duration=outcome.seconds,
+        started=started,
+        origin=proposal.origin,
+        budget=proposal.budget,
+        error=outcome.error,
+        extra={"peak_memory_mb": round(outcome.peak_memory_mb, 1)},
+    )
+    if not ok:
+        store.discard_artifacts(trial_id)
+        logger.info("trial %d %s: %s", trial_id, outcome.status, outcome.error.strip().splitlines()[-1:])
+    store.write_record(result)
+    return result

@@ -1,0 +1,129 @@
+"""Trials on Dask: a LocalCluster autoclf starts and stops, or any ``distributed.Client`` the user passes.
+
+Why our own runner rather than SMAC's DaskParallelRunner: autoclf owns the clock, the trial limits and the
+run store (ask/tell), and a Dask task cannot be killed. Each task therefore hands its call to a limited
+child process of the Dask worker (``autoclf.parallel.remote``), exactly as the serial path does, and the
+search loop keeps ``capacity`` trials in flight, asking SMAC for a new configuration as each one finishes.
+
+The run store: a LocalCluster shares this machine's disk, so trials write to the store directly. On a
+user's cluster the store is assumed not shared (``shared_store=None``): the task data goes out once per
+worker (``Client.scatter``) and predictions and models come back as task results. Pass
+``shared_store=True`` when ``tmp_folder`` is a path every worker can read and write (NFS, a shared volume).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from autoclf.evaluation.run_store import RunStore
+from autoclf.evaluation.trial import run_trial
+from autoclf.evaluation.worker import CallOutcome
+
+logger = logging.getLogger(__name__)
+
+#: scheduler settings for a cluster autoclf starts: a task whose worker died is not retried elsewhere
+#: (a trial that kills its worker would kill them all), and workers may have child processes
+OWN_CLUSTER_CONFIG = {"distributed.scheduler.allowed-failures": 0, "distributed.worker.daemon": False}
+
+
+class DaskRunner:
+    """Up to ``capacity`` calls at once on Dask workers (one thread each), each under its own limits."""
+
+    def __init__(
+        self,
+        store: RunStore,
+        n_workers: int | None = None,
+        memory_limit_mb: float | None = None,
+        client: Any = None,
+        shared_store: bool | None = None,
+        warm: Sequence[str] = (),
+    ):
+        import dask
+        from distributed import Client, LocalCluster, as_completed
+
+        self.store = store
+        self.warm = list(warm)
+        self._own = client is None
+        if self._own:
+            with dask.config.set(OWN_CLUSTER_CONFIG):
+                self._cluster = LocalCluster(
+                    n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                    memory_limit=f"{int(memory_limit_mb) + 512}MB" if memory_limit_mb else "auto",
+                    silence_logs=logging.ERROR,
+                )
+            self.client = Client(self._cluster)
+        else:
+            self._cluster, self.client = None, client
+        threads = self.client.nthreads()
+        if not threads:
+            raise RuntimeError(f"the Dask cluster at {self.client.scheduler.address} has no workers")
+        self.capacity = sum(threads.values())
+        shared = self._own if shared_store is None else shared_store
+        self._task = None if shared else self.client.scatter(store.load_task(), broadcast=True, hash=False)
+        self._task_key = uuid.uuid4().hex[:12]
+        self._done = as_completed()
+        self._in_flight: dict[str, int] = {}
+        logger.info("running trials on %d Dask worker threads (%s cluster, %s run store)", self.capacity,
+                    "local" if self._own else "user's", "shared" if shared else "transferred")
+
+    def ensure_started(self) -> None:
+        """Workers are up once the cluster is; a dead one is restarted by its nanny."""
+
+    def submit(self, trial_id: int, function: Callable[..., Any], args: tuple, time_limit: float,
+               memory_limit_mb: float | None) -> None:
+        future = self._submit(function, args, trial_id, time_limit, memory_limit_mb)
+        self._in_flight[future.key] = trial_id
+        self._done.add(future)
+
+    def wait_any(self) -> tuple[int, CallOutcome]:
+        future = next(self._done)
+        trial_id = self._in_flight.pop(future.key)
+        return trial_id, self._outcome(future, trial_id)
+
+    def call(self, function: Callable[..., Any], args: tuple = (), time_limit: float | None = None,
+             memory_limit_mb: float | None = None) -> CallOutcome:
+        future = self._submit(function, args, None, time_limit, memory_limit_mb)
+        return self._outcome(future, None)
+
+    def kill(self) -> None:
+        futures = list(self._done.futures)
+        self._done.clear()
+        self._in_flight.clear()
+        if futures:
+            self.client.cancel(futures, force=True)
+
+    def close(self) -> None:
+        """Close what autoclf opened; a user's client stays connected."""
+        self.kill()
+        if self._own:
+            self.client.close()
+            self._cluster.close()
+
+    def __enter__(self) -> DaskRunner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _submit(self, function, args, trial_id, time_limit, memory_limit_mb):
+        from autoclf.parallel.remote import execute
+
+        return self.client.submit(
+            execute, function, args, self._task, self._task_key, trial_id if function is run_trial else None,
+            time_limit, memory_limit_mb, self.warm,
+            key=f"autoclf-{self._task_key}-{'trial' if trial_id is not None else 'call'}-{uuid.uuid4().hex[:8]}",
+            pure=False,
+        )
+
+    def _outcome(self, future, trial_id: int | None) -> CallOutcome:
+        try:
+            outcome, artifacts = future.result()
+        except Exception as error:  # the Dask worker died (KilledWorker) or the task was lost
+            logger.warning("Dask task of trial %s failed: %r", trial_id, error)
+            return CallOutcome("crashed", error=f"Dask worker lost during the call: {error!r}")
+        if artifacts is not None and trial_id is not None:
+            self.store.write_artifacts(trial_id, *artifacts)
+        return outcome

@@ -1,0 +1,74 @@
+"""What runs inside a Dask worker process: each call goes to a limited worker process of its own.
+
+A Dask worker cannot kill a task that overruns (tasks are threads), so every Dask worker keeps one
+``autoclf.evaluation.worker.Worker`` - a forked child that the Dask worker watches and kills on time or
+memory, as the serial path does. When the run store is not on a shared path, the task data arrives as a
+Dask object, is written once to a store local to this worker process, and the trial's predictions and
+model go back to the caller as the task's result.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from autoclf.evaluation.run_store import RunStore, TrialTask
+from autoclf.evaluation.worker import CallOutcome, Worker
+
+_worker: Worker | None = None
+_local_stores: dict[str, Path] = {}
+
+
+def execute(
+    function: Callable[..., Any],
+    args: tuple,
+    task: TrialTask | None,
+    task_key: str,
+    trial_id: int | None,
+    time_limit: float | None,
+    memory_limit_mb: float | None,
+    warm: Sequence[str] = (),
+) -> tuple[CallOutcome, tuple[Any, Any] | None]:
+    """Run ``function(store_root, *args[1:])`` in this Dask worker's limited child process.
+
+    ``task`` is None when ``args[0]`` is a run store this machine can read and write (a shared path);
+    otherwise the call runs against a local copy, and a trial's artifacts come back as (predictions, model).
+    """
+    worker = _limited_worker(warm)
+    local_root = None if task is None else _local_store(task_key, task)
+    if local_root is not None:
+        args = (str(local_root), *args[1:])
+    outcome = worker.call(function, args, time_limit=time_limit, memory_limit_mb=memory_limit_mb)
+    artifacts = None
+    if local_root is not None and trial_id is not None and outcome.status == "success":
+        store = RunStore(local_root)
+        artifacts = (store.predictions(trial_id), store.model(trial_id) if store.has_model(trial_id) else None)
+        store.discard_artifacts(trial_id)
+    return outcome, artifacts
+
+
+def _limited_worker(warm: Sequence[str]) -> Worker:
+    global _worker
+    if _worker is None:
+        # Dask starts its workers as daemonic processes, which multiprocessing forbids to have children;
+        # our child is watched and killed by this process, and dies with it (its pipe closes)
+        mp.current_process()._config["daemon"] = False  # type: ignore[attr-defined]
+        _worker = Worker(n_threads=1, warm=list(warm))
+    return _worker
+
+
+def _local_store(task_key: str, task: TrialTask) -> Path:
+    """A run store under this process's temp folder holding ``task``; written once per fit."""
+    if task_key not in _local_stores:
+        for old in _local_stores.values():
+            shutil.rmtree(old, ignore_errors=True)
+        _local_stores.clear()
+        root = Path(tempfile.gettempdir()) / f"autoclf-dask-{os.getpid()}" / task_key
+        RunStore(root).initialise(task)
+        _local_stores[task_key] = root
+    return _local_stores[task_key]

@@ -1,0 +1,60 @@
+"""The runner interface the search loop uses, and the serial runner: one limited worker process."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from autoclf.evaluation.worker import CallOutcome, Worker
+
+
+class TrialRunner(Protocol):
+    """Runs calls under a time and a memory limit, up to ``capacity`` at once."""
+
+    capacity: int
+
+    def ensure_started(self) -> None:
+        """Bring workers up now, so start-up time is not charged to the next trial."""
+
+    def submit(self, trial_id: int, function: Callable[..., Any], args: tuple, time_limit: float,
+               memory_limit_mb: float | None) -> None:
+        """Start ``function(*args)`` for trial ``trial_id``; artifacts it writes end up in the run store."""
+
+    def wait_any(self) -> tuple[int, CallOutcome]:
+        """Block until one submitted call is done; its trial id and outcome (never raises for the call)."""
+
+    def call(self, function: Callable[..., Any], args: tuple = (), time_limit: float | None = None,
+             memory_limit_mb: float | None = None) -> CallOutcome:
+        """Run one call to the end (the final refit) and return its outcome."""
+
+    def kill(self) -> None:
+        """Stop everything in flight (Ctrl-C)."""
+
+
+class SerialRunner:
+    """One trial at a time in one long-lived worker process (``autoclf.evaluation.worker.Worker``)."""
+
+    capacity = 1
+
+    def __init__(self, worker: Worker):
+        self.worker = worker
+        self._pending: list[tuple[int, Callable[..., Any], tuple, float, float | None]] = []
+
+    def ensure_started(self) -> None:
+        self.worker.ensure_started()
+
+    def submit(self, trial_id: int, function: Callable[..., Any], args: tuple, time_limit: float,
+               memory_limit_mb: float | None) -> None:
+        self._pending.append((trial_id, function, args, time_limit, memory_limit_mb))
+
+    def wait_any(self) -> tuple[int, CallOutcome]:
+        trial_id, function, args, time_limit, memory_limit_mb = self._pending.pop(0)
+        return trial_id, self.worker.call(function, args, time_limit=time_limit, memory_limit_mb=memory_limit_mb)
+
+    def call(self, function: Callable[..., Any], args: tuple = (), time_limit: float | None = None,
+             memory_limit_mb: float | None = None) -> CallOutcome:
+        return self.worker.call(function, args, time_limit=time_limit, memory_limit_mb=memory_limit_mb)
+
+    def kill(self) -> None:
+        self._pending.clear()
+        self.worker.kill()
