@@ -28,8 +28,6 @@ logger = logging.getLogger(__name__)
 END_SLACK_SECONDS = 0.5
 #: resampling="auto" cross-validates data up to this many cells (rows x features)
 AUTO_CV_CELLS = 200_000
-#: defaults of this many more classifiers run right after the default configuration
-N_FAMILY_DEFAULTS = 3
 
 
 class AutoClassifier(ClassifierMixin, BaseEstimator):
@@ -174,7 +172,7 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         initial = [complete_configuration(space, partial) for partial in self.initial_configurations or ()]
         for config in initial:
             config.origin = "user"
-        for config in classifier_defaults(space, N_FAMILY_DEFAULTS):
+        for config in classifier_defaults(space):
             config.origin = "default"
             initial.append(config)
         proposer = SmacProposer(space, store.root / "smac3", self.seed, metric.worst_loss, initial_configs=initial,

@@ -5,7 +5,12 @@ import pytest
 from sklearn.model_selection import train_test_split
 
 from autoclf.components.registry import default_registry
-from autoclf.configspace.builder import build_configuration_space, complete_configuration, space_hash
+from autoclf.configspace.builder import (
+    build_configuration_space,
+    classifier_defaults,
+    complete_configuration,
+    space_hash,
+)
 from autoclf.configspace.pipeline import build_pipeline, split_configuration
 from autoclf.dataset.validator import InputValidator
 
@@ -103,3 +108,15 @@ def test_complete_configuration_and_hash(credit):
         complete_configuration(space, {"classifier:xgb:depth": 3})
     assert space_hash(space) == space_hash(build_configuration_space(info, default_registry()))
     assert space_hash(space) != space_hash(build_configuration_space(info, default_registry(), exclude=["pca"]))
+
+
+def test_family_defaults_cover_trees_linear_models_and_networks(credit):
+    info, registry = credit[2], default_registry()
+    space = build_configuration_space(info, registry)
+    assert space["classifier:__choice__"].default_value == "hist_gradient_boosting"
+    names = [c["classifier:__choice__"] for c in classifier_defaults(space)]
+    assert names == ["random_forest", "extra_trees", "logistic_regression", "mlp"]
+    narrow = build_configuration_space(info, registry, include=["sgd", "lda", "qda"])
+    choice = narrow["classifier:__choice__"]
+    others = [name for name in choice.choices if name != choice.default_value]
+    assert [c["classifier:__choice__"] for c in classifier_defaults(narrow, 1)] == others[:1]

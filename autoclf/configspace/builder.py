@@ -194,12 +194,20 @@ def complete_configuration(space: ConfigurationSpace, partial: Mapping[str, obje
     return config
 
 
-def classifier_defaults(space: ConfigurationSpace, n: int) -> list[Configuration]:
-    """Default configurations of the next ``n`` classifiers after the space's default one.
+#: model families whose defaults run right after the space's default (boosting): bagged trees, randomised
+#: trees, a linear model and a network, so every family has a data point before SMAC's model takes over
+FAMILY_DEFAULTS = ("random_forest", "extra_trees", "logistic_regression", "mlp")
 
-    Cheap, strong starting points that cover the main model families (trees, boosting, linear) before the
-    optimiser's model has data; FLAML starts from low-cost defaults for the same reason.
+
+def classifier_defaults(space: ConfigurationSpace, n: int = len(FAMILY_DEFAULTS)) -> list[Configuration]:
+    """Default configurations of up to ``n`` more classifiers after the space's default one.
+
+    Cheap, strong starting points that cover the main model families (trees, boosting, linear, networks)
+    before the optimiser's model has data; FLAML starts from low-cost defaults for the same reason. The
+    families of ``FAMILY_DEFAULTS`` come first, then the space's other classifiers in registry order.
     """
     choice = space[choice_name("classifier")]
-    others = [name for name in choice.choices if name != choice.default_value][:n]
+    candidates = [name for name in FAMILY_DEFAULTS if name in choice.choices]
+    candidates += [name for name in choice.choices if name not in candidates]
+    others = [name for name in candidates if name != choice.default_value][:n]
     return [complete_configuration(space, {choice.name: name}) for name in others]
