@@ -8,8 +8,19 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-MIRROR = Path(os.environ.get("AUTOCLF_MIRROR", Path(__file__).resolve().parents[2] / "shared" / "datasets"))
 REPO = Path(__file__).resolve().parents[1]
+
+
+def _find_mirror() -> Path:
+    """The OpenML mirror: $AUTOCLF_MIRROR, else ../shared/datasets next to the checkout, else /work/shared."""
+    candidates = [os.environ.get("AUTOCLF_MIRROR"), REPO.parent / "shared" / "datasets", "/work/shared/datasets"]
+    for candidate in filter(None, candidates):
+        if (Path(candidate) / "manifest.csv").exists():
+            return Path(candidate)
+    raise RuntimeError(f"no OpenML mirror (manifest.csv) found in {candidates[1:]}; set AUTOCLF_MIRROR")
+
+
+MIRROR = _find_mirror()
 
 #: fast classifiers for end-to-end runs bounded by trial counts
 FAST = ["decision_tree", "gaussian_nb", "logistic_regression", "random_forest"]

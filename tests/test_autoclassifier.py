@@ -10,7 +10,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import train_test_split
 
 from autoclf import AutoClassifier
-from conftest import FAST, REPO
+from conftest import FAST, MIRROR
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +132,7 @@ def test_get_configuration_space_matches_the_searched_space(credit_g):
 
 
 def test_pandas_input_with_strings_booleans_and_missing_values():
-    X, y = pd.read_parquet(REPO.parent / "shared" / "datasets" / "40945_Titanic.parquet").pipe(
+    X, y = pd.read_parquet(MIRROR / "40945_Titanic.parquet").pipe(
         lambda f: (f.drop(columns=["survived", "boat", "body"]), f["survived"]))
     X = X.assign(adult=X["age"] > 18)
     model = AutoClassifier(time_left=120, n_trials=2, include={"classifier": FAST}, verbose=0).fit(X, y)

@@ -2,11 +2,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import MIRROR
+
 from autoclf.evaluation.splitting import make_splits, validation_rows
 
 
 def _labels():
-    frame = pd.read_parquet("/work/shared/datasets/54_vehicle.parquet")
+    frame = pd.read_parquet(MIRROR / "54_vehicle.parquet")
     return pd.factorize(frame.iloc[:, -1])[0]
 
 
