@@ -36,7 +36,8 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     time_left : wall-clock seconds for the whole ``fit``, from the call to the return.
-    per_run_time_limit : seconds one trial may take (default: a tenth of ``time_left``).
+    per_run_time_limit : seconds one trial may take (default: a tenth of ``time_left``, but at least 5 s or
+        a third of ``time_left`` if that is less: five CV fits of even a fast model need a few seconds).
     memory_limit : MB of resident memory one trial may use (None: no limit).
     n_trials : stop after this many trials (an alternative stopping rule; the clock still applies).
     metric : a metric name ("auto", "roc_auc", "log_loss", "accuracy", ...) or a scikit-learn scorer;
@@ -164,7 +165,7 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         from autoclf.optimization.smac_proposer import SmacProposer
         from autoclf.progress import SearchProgress
 
-        per_run = self.per_run_time_limit if self.per_run_time_limit is not None else max(self.time_left / 10, 1.0)
+        per_run = self.per_run_time_limit if self.per_run_time_limit is not None else default_per_run(self.time_left)
         # a refit on all rows costs about one split's fit scaled up to all rows, with a safety margin
         train_share = (1 - self.holdout_size) if n_splits == 1 else (n_splits - 1) / n_splits
         refit_share = 1.3 / (n_splits * train_share)
@@ -358,6 +359,11 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         if not isinstance(model, cls):
             raise TypeError(f"{path} holds a {type(model).__name__}, not an AutoClassifier")
         return model
+
+
+def default_per_run(time_left: float) -> float:
+    """A tenth of the budget, as auto-sklearn; on small budgets at least 5 s (or a third of the budget)."""
+    return max(time_left / 10, min(5.0, time_left / 3))
 
 
 def choose_resampling(resampling: str, info) -> str:
