@@ -14,6 +14,7 @@ worker (``Client.scatter``) and predictions and models come back as task results
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -29,6 +30,11 @@ logger = logging.getLogger(__name__)
 OWN_CLUSTER_CONFIG = {"distributed.scheduler.allowed-failures": 0, "distributed.worker.daemon": False}
 
 
+def grace_seconds(time_limit: float) -> float:
+    """How long past its limit a call may take before the caller stops waiting (the worker kills it first)."""
+    return 3.0 + 0.1 * time_limit
+
+
 class DaskRunner:
     """Up to ``capacity`` calls at once on Dask workers (one thread each), each under its own limits."""
 
@@ -42,7 +48,7 @@ class DaskRunner:
         warm: Sequence[str] = (),
     ):
         import dask
-        from distributed import Client, LocalCluster, as_completed
+        from distributed import Client, LocalCluster
 
         self.store = store
         self.warm = list(warm)
@@ -64,8 +70,11 @@ class DaskRunner:
         shared = self._own if shared_store is None else shared_store
         self._task = None if shared else self.client.scatter(store.load_task(), broadcast=True, hash=False)
         self._task_key = uuid.uuid4().hex[:12]
-        self._done = as_completed()
-        self._in_flight: dict[str, int] = {}
+        self._in_flight: dict[Any, tuple[int, float]] = {}  # future -> (trial id, time to stop waiting)
+        from autoclf.parallel.remote import start_limited_worker
+
+        # each Dask worker starts its limited child (imports, forkserver) now, not on a trial's clock
+        self.client.run(start_limited_worker, self.warm)
         logger.info("running trials on %d Dask worker threads (%s cluster, %s run store)", self.capacity,
                     "local" if self._own else "user's", "shared" if shared else "transferred")
 
@@ -75,22 +84,44 @@ class DaskRunner:
     def submit(self, trial_id: int, function: Callable[..., Any], args: tuple, time_limit: float,
                memory_limit_mb: float | None) -> None:
         future = self._submit(function, args, trial_id, time_limit, memory_limit_mb)
-        self._in_flight[future.key] = trial_id
-        self._done.add(future)
+        self._in_flight[future] = (trial_id, time.perf_counter() + time_limit + grace_seconds(time_limit))
 
     def wait_any(self) -> tuple[int, CallOutcome]:
-        future = next(self._done)
-        trial_id = self._in_flight.pop(future.key)
-        return trial_id, self._outcome(future, trial_id)
+        """The first call to finish; one whose worker overran its limit by the grace period is a timeout."""
+        from distributed import wait
+
+        while True:
+            expiring = min(self._in_flight, key=lambda future: self._in_flight[future][1])
+            trial_id, give_up = self._in_flight[expiring]
+            remaining = give_up - time.perf_counter()
+            if remaining <= 0:
+                del self._in_flight[expiring]
+                expiring.cancel()
+                logger.warning("trial %d: no answer from its Dask worker within its time limit", trial_id)
+                return trial_id, CallOutcome("timeout", error="no answer from the Dask worker within the limit")
+            try:
+                done = wait(list(self._in_flight), timeout=remaining, return_when="FIRST_COMPLETED").done
+            except TimeoutError:
+                continue
+            future = next(iter(done))
+            trial_id, _ = self._in_flight.pop(future)
+            return trial_id, self._outcome(future, trial_id)
 
     def call(self, function: Callable[..., Any], args: tuple = (), time_limit: float | None = None,
              memory_limit_mb: float | None = None) -> CallOutcome:
         future = self._submit(function, args, None, time_limit, memory_limit_mb)
+        timeout = None if time_limit is None else time_limit + grace_seconds(time_limit)
+        try:
+            future.result(timeout=timeout)
+        except TimeoutError:
+            future.cancel()
+            return CallOutcome("timeout", error="no answer from the Dask worker within the limit")
+        except Exception:  # noqa: S110  (reported by _outcome below)
+            pass
         return self._outcome(future, None)
 
     def kill(self) -> None:
-        futures = list(self._done.futures)
-        self._done.clear()
+        futures = list(self._in_flight)
         self._in_flight.clear()
         if futures:
             self.client.cancel(futures, force=True)

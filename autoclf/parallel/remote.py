@@ -52,6 +52,11 @@ def execute(
     return outcome, artifacts
 
 
+def start_limited_worker(warm: Sequence[str] = ()) -> None:
+    """Start this Dask worker's limited child now (``Client.run`` calls it on every worker)."""
+    _limited_worker(warm).ensure_started()
+
+
 def _limited_worker(warm: Sequence[str]) -> Worker:
     global _worker
     if _worker is None:
