@@ -102,7 +102,7 @@ class Worker:
         self._process: mp.process.BaseProcess | None = None
         self._connection = None
 
-    def _start(self) -> None:
+    def _start(self, timeout: float = _START_TIMEOUT_SECONDS) -> None:
         context = mp.get_context("forkserver")
         context.set_forkserver_preload(self.preload + self.warm)
         parent_end, child_end = context.Pipe()
@@ -113,17 +113,25 @@ class Worker:
         self._process, self._connection = process, parent_end
         # wait until the worker has imported what trials need: that time is not any trial's
         try:
-            ready = parent_end.poll(_START_TIMEOUT_SECONDS) and parent_end.recv() == "ready"
+            ready = parent_end.poll(max(timeout, 0.0)) and parent_end.recv() == "ready"
         except (EOFError, OSError):
             ready = False
         if not ready:
             self.kill()
-            raise RuntimeError(f"the trial worker did not start within {_START_TIMEOUT_SECONDS} s")
+            raise RuntimeError(f"the trial worker did not start within {timeout:.1f} s")
 
-    def ensure_started(self) -> None:
-        """Start the worker now if it is not running, so its start-up is not charged to the next call."""
+    def ensure_started(self, timeout: float = _START_TIMEOUT_SECONDS) -> bool:
+        """Start the worker now if it is not running, so its start-up is not charged to the next call.
+
+        False when it could not start within ``timeout`` seconds (the clock of the fit ran out first).
+        """
         if not self.alive:
-            self._start()
+            try:
+                self._start(timeout)
+            except RuntimeError as error:
+                logger.warning("%s", error)
+                return False
+        return True
 
     @property
     def alive(self) -> bool:
@@ -137,8 +145,8 @@ class Worker:
         memory_limit_mb: float | None = None,
     ) -> CallOutcome:
         """Run ``function(*args)`` in the worker; never raises for the call's own failures."""
-        if not self.alive:
-            self._start()
+        if not self.ensure_started(_START_TIMEOUT_SECONDS if time_limit is None else time_limit):
+            return CallOutcome("timeout", error="the worker did not start within the call's time limit")
         assert self._process is not None and self._connection is not None
         started = time.perf_counter()
         try:

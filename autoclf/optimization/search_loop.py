@@ -31,6 +31,7 @@ class Limits:
     memory_limit_mb: float | None
     n_trials: int | None = None
     refit_share: float = 1.5  # refit time ~ trial time x this (all rows vs the split's training rows)
+    ensemble_reserve: float = 0.0  # seconds the final ensemble build needs; on_result may update it
 
 
 def refit_reserve(best: TrialResult | None, limits: Limits) -> float:
@@ -38,7 +39,7 @@ def refit_reserve(best: TrialResult | None, limits: Limits) -> float:
     if best is None:
         return 0.0
     total = limits.deadline - limits.start
-    return min(best.duration * limits.refit_share + 1.0, 0.25 * total)
+    return min(best.duration * limits.refit_share + 1.0 + limits.ensemble_reserve, 0.25 * total)
 
 
 def run_search(
@@ -62,7 +63,9 @@ def run_search(
     try:
         while True:
             while len(in_flight) < runner.capacity and (limits.n_trials is None or n_started < limits.n_trials):
-                runner.ensure_started()  # a restart (after a kill) imports modules: not on a trial's clock
+                # a (re)start imports modules: not on a trial's clock, but never past the deadline
+                if not runner.ensure_started(limits.deadline - time.perf_counter() - MIN_TRIAL_SECONDS):
+                    break
                 now = time.perf_counter()
                 available = limits.deadline - now - refit_reserve(best, limits)
                 if available < MIN_TRIAL_SECONDS:

@@ -78,8 +78,9 @@ class DaskRunner:
         logger.info("running trials on %d Dask worker threads (%s cluster, %s run store)", self.capacity,
                     "local" if self._own else "user's", "shared" if shared else "transferred")
 
-    def ensure_started(self) -> None:
+    def ensure_started(self, timeout: float) -> bool:
         """Workers are up once the cluster is; a dead one is restarted by its nanny."""
+        return True
 
     def submit(self, trial_id: int, function: Callable[..., Any], args: tuple, time_limit: float,
                memory_limit_mb: float | None) -> None:

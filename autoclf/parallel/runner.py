@@ -13,8 +13,8 @@ class TrialRunner(Protocol):
 
     capacity: int
 
-    def ensure_started(self) -> None:
-        """Bring workers up now, so start-up time is not charged to the next trial."""
+    def ensure_started(self, timeout: float) -> bool:
+        """Bring workers up now (within ``timeout`` s, else False), so start-up is not charged to a trial."""
 
     def submit(self, trial_id: int, function: Callable[..., Any], args: tuple, time_limit: float,
                memory_limit_mb: float | None) -> None:
@@ -40,8 +40,8 @@ class SerialRunner:
         self.worker = worker
         self._pending: list[tuple[int, Callable[..., Any], tuple, float, float | None]] = []
 
-    def ensure_started(self) -> None:
-        self.worker.ensure_started()
+    def ensure_started(self, timeout: float) -> bool:
+        return self.worker.ensure_started(timeout)
 
     def submit(self, trial_id: int, function: Callable[..., Any], args: tuple, time_limit: float,
                memory_limit_mb: float | None) -> None:
