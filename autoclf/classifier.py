@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import tempfile
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +29,9 @@ logger = logging.getLogger(__name__)
 
 #: seconds kept free at the end of fit for cleanup, so fit returns within time_left
 END_SLACK_SECONDS = 0.5
+#: smallest time_left accepted: starting the trial worker (imports) alone takes seconds on a cold process,
+#: so a smaller budget could not finish one trial and would only overrun; refused early with a clear error
+MIN_TIME_LEFT_SECONDS = 5.0
 #: resampling="auto" cross-validates data up to this many cells (rows x features)
 AUTO_CV_CELLS = 200_000
 
@@ -63,6 +69,23 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
     tmp_folder : where the run store lives (default: a fresh temporary folder).
     keep_tmp : keep the run store after fit (it is removed otherwise).
     verbose : 0 silent, 1 a progress bar.
+    ensemble : what fit serves. "selection": greedy ensemble selection with replacement (Caruana et al.)
+        over the stored held-out predictions; "stacking": a regularised logistic regression on the members'
+        out-of-fold probabilities; "best": the single best trial. See benchmarks/ensembles.py.
+    ensemble_size : greedy selection steps (the ensemble has at most this many distinct members).
+    ensemble_nbest : candidates for the ensemble: this many best trials, plus the best of each classifier
+        family.
+    warm_start : how the meta-database seeds the search: "knn" (best configurations of the nearest data
+        sets by meta-features), "portfolio" (a greedy portfolio over the database's loss matrix), "both"
+        (alternating), or None (cold start). Default "portfolio": the only variant at least as good as
+        cold start at every checkpoint of benchmarks/warm_start.py (median), and it needs no meta-features.
+        False means None and True the default: scikit-learn's checks set ``warm_start=False``, its name for
+        "do not reuse the previous fit", which autoclf never does anyway.
+    initial_configurations_via_metalearning : how many warm-start configurations seed the search.
+    metadb : path of a meta-database file, or a ``MetaDatabase`` (default: the one shipped in data/).
+    refit : refit the members on all training rows after the search while the clock allows (members not
+        refit serve their trial model: the holdout-trained pipeline, or the average of the fold models).
+        Stacking after holdout never refits: its level-2 model learned the holdout models' outputs.
     """
 
     def __init__(
@@ -88,6 +111,13 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         tmp_folder: str | os.PathLike | None = None,
         keep_tmp: bool = False,
         verbose: int = 1,
+        ensemble: str = "selection",
+        ensemble_size: int = 50,
+        ensemble_nbest: int = 50,
+        refit: bool = True,
+        warm_start: str | None = "portfolio",
+        initial_configurations_via_metalearning: int = 25,
+        metadb: Any = None,
     ):
         self.time_left = time_left
         self.per_run_time_limit = per_run_time_limit
@@ -110,6 +140,13 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         self.tmp_folder = tmp_folder
         self.keep_tmp = keep_tmp
         self.verbose = verbose
+        self.ensemble = ensemble
+        self.ensemble_size = ensemble_size
+        self.ensemble_nbest = ensemble_nbest
+        self.refit = refit
+        self.warm_start = warm_start
+        self.initial_configurations_via_metalearning = initial_configurations_via_metalearning
+        self.metadb = metadb
 
     # ------------------------------------------------------------------ fit
     def fit(self, X, y) -> "AutoClassifier":
@@ -132,10 +169,11 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         resampling = choose_resampling(self.resampling, info)
         splits = make_splits(y_codes, resampling, self.folds, self.holdout_size, seed=self.seed)
         store.initialise(TrialTask(X_canonical, y_codes, info, splits, metric, registry))
+        warm = self._metalearning_configurations(space, X_canonical, y_codes, info, start)
 
         try:
-            results, model, best = self._search_and_refit(store, space, metric, start, deadline, info.n_classes,
-                                                          len(splits))
+            results, served, best = self._search_and_refit(store, space, metric, start, deadline, info.n_classes,
+                                                           len(splits), warm_configs=warm)
         finally:
             if not self.keep_tmp:
                 store.remove()
@@ -150,7 +188,13 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         self.configuration_space_ = space
         self.results_ = results
         self.best_trial_ = best
-        self.model_ = model
+        self.model_ = served.model
+        self.ensemble_ = served.model
+        self.ensemble_weights_ = served.snapshot.weight_map()
+        self.ensemble_loss_ = served.snapshot.loss
+        self.ensemble_kind_ = served.snapshot.kind  # "selection" where stacking failed and fell back
+        self.ensemble_history_ = served.history
+        self.refitted_trials_ = served.refitted
         self.tmp_folder_ = str(store.root)
         self.fit_seconds_ = time.perf_counter() - start
         logger.info("fit done in %.1f s: %d trials, best %s %.4f", self.fit_seconds_, len(results), metric.name,
@@ -158,9 +202,11 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def _search_and_refit(
-        self, store, space, metric, start: float, deadline: float, n_classes: int, n_splits: int
+        self, store, space, metric, start: float, deadline: float, n_classes: int, n_splits: int,
+        warm_configs: Sequence[Any] = (),
     ):
         from autoclf.configspace.builder import classifier_defaults, complete_configuration
+        from autoclf.ensembles.builder import EnsembleBuilder
         from autoclf.optimization.search_loop import Limits, run_search
         from autoclf.optimization.smac_proposer import SmacProposer
         from autoclf.progress import SearchProgress
@@ -173,24 +219,32 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         initial = [complete_configuration(space, partial) for partial in self.initial_configurations or ()]
         for config in initial:
             config.origin = "user"
+        initial += [config for config in warm_configs if config not in initial]  # origins set by warmstart
         for config in classifier_defaults(space):
             config.origin = "default"
             initial.append(config)
+        builder = EnsembleBuilder(store, metric, self.ensemble, self.ensemble_size, self.ensemble_nbest, self.seed,
+                                  start, refit_share=limits.refit_share if self.refit else None,
+                                  cross_validated=n_splits > 1)
         proposer = SmacProposer(space, store.root / "smac3", self.seed, metric.worst_loss, initial_configs=initial,
                                 multi_fidelity=self.multi_fidelity)
         best_score: list[float | None] = [None]
 
         warm = ["torch"] if "mlp" in space["classifier:__choice__"].choices else []
         progress = SearchProgress(deadline - start, metric.name, self.verbose > 0)
-        with self._runner(store, warm) as worker, progress as bar:
+        with self._runner(store, warm) as worker, progress as bar, _noting_interrupts() as interrupted:
 
             def on_result(result: TrialResult) -> None:
                 if result.ok and (best_score[0] is None or _better(result, best_score[0], metric)):
                     best_score[0] = result.score
                 bar.update(result.trial_id + 1, best_score[0])
+                builder.on_result(result)  # refreshes the ensemble every few trials, so one is always current
+                limits.ensemble_reserve = builder.final_seconds_estimate()
 
             results = run_search(proposer, worker, store, limits, self.seed, metric.worst_loss, on_result)
             successes = [r for r in results if r.ok]
+            if not successes and interrupted:
+                raise KeyboardInterrupt("fit was interrupted before any trial finished: there is no model to serve")
             if not successes:
                 statuses = ", ".join(f"{r.trial_id}: {r.status}" for r in results) or "none ran"
                 raise RuntimeError(
@@ -198,36 +252,28 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
                     "give more time_left or per_run_time_limit, or a lighter search space"
                 )
             best = min(successes, key=lambda r: (r.loss, r.trial_id))
-            model = self._final_model(worker, store, best, limits, n_classes)
-        return results, model, best
+            served = self._final_model(worker, builder, results, limits, n_classes)
+        return results, served, best
 
-    def _final_model(self, worker, store, best: TrialResult, limits, n_classes: int) -> Any:
-        """Refit the best configuration on all rows if the clock allows; else serve its trial model(s)."""
-        from autoclf.ensembles.weighted import WeightedEnsemble
-        from autoclf.evaluation.trial import refit
+    def _final_model(self, worker, builder, results: list[TrialResult], limits, n_classes: int) -> Any:
+        """The served ensemble (``autoclf.ensembles.builder.serve``): its weights from the stored predictions,
+        members refit on all rows while the clock allows, the others served as trial models."""
+        from autoclf.ensembles.builder import serve
 
-        available = limits.deadline - time.perf_counter()
-        needed = best.duration * limits.refit_share
-        if available > needed:
-            try:
-                outcome = worker.call(
-                    refit, (str(store.root), best.config, self.seed, available), time_limit=available,
-                    memory_limit_mb=limits.memory_limit_mb,
-                )
-            except KeyboardInterrupt:
-                worker.kill()
-                outcome = None
-            if outcome is not None and outcome.status == "success":
-                return outcome.value
-            logger.warning("refit of trial %d failed (%s); serving its trial model", best.trial_id,
-                           outcome.status if outcome else "interrupted")
-        else:
-            logger.info("no time to refit trial %d (%.1f s needed, %.1f s left); serving its trial model",
-                        best.trial_id, needed, available)
-        models = store.model(best.trial_id)
-        if isinstance(models, list):  # cross-validation: average the fold models
-            return WeightedEnsemble(models, n_classes=n_classes).fit()
-        return models
+        return serve(builder, worker, results, limits.deadline, self.refit, limits.refit_share, self.seed,
+                     limits.memory_limit_mb, n_classes)
+
+    def _metalearning_configurations(self, space, X_canonical, y_codes, info, start: float) -> list[Any]:
+        """Warm-start configurations from the meta-database (``autoclf.metalearning``); any problem with the
+        database is a warning and a cold start, never a failed fit. Meta-features get a few % of the budget."""
+        rule = {False: None, True: "portfolio"}.get(self.warm_start, self.warm_start)
+        if rule is None or self.initial_configurations_via_metalearning <= 0:
+            return []
+        from autoclf.metalearning.warmstart import warm_start_for_fit
+
+        seconds = min(0.03 * float(self.time_left), 30.0)
+        return warm_start_for_fit(self.metadb, rule, space, X_canonical, y_codes, info,
+                                  int(self.initial_configurations_via_metalearning), seconds, self.seed)
 
     def _runner(self, store, warm: list[str]):
         """Where trials run: one worker process, or Dask (``n_jobs`` > 1 or a ``dask_client``)."""
@@ -271,18 +317,33 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
     def _check_parameters(self) -> None:
         if not isinstance(self.time_left, (int, float)) or not self.time_left > 0:
             raise ValueError(f"time_left must be a positive number of seconds, got {self.time_left!r}")
+        if self.time_left < MIN_TIME_LEFT_SECONDS:
+            raise ValueError(f"time_left={self.time_left!r} s is below the minimum of {MIN_TIME_LEFT_SECONDS:g} s: "
+                             "starting the trial worker and running one trial takes a few seconds")
         if self.per_run_time_limit is not None and not self.per_run_time_limit > 0:
             raise ValueError(f"per_run_time_limit must be positive, got {self.per_run_time_limit!r}")
         if self.memory_limit is not None and not self.memory_limit > 0:
             raise ValueError(f"memory_limit must be a positive number of MB or None, got {self.memory_limit!r}")
         if self.n_trials is not None and (not isinstance(self.n_trials, (int, np.integer)) or self.n_trials < 1):
             raise ValueError(f"n_trials must be a positive integer or None, got {self.n_trials!r}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)) or self.seed < 0:
+            raise ValueError(f"seed must be a non-negative integer, got {self.seed!r}")
+        if not isinstance(self.verbose, (int, np.integer)) or self.verbose < 0:
+            raise ValueError(f"verbose must be a non-negative integer (0 silent, 1 progress bar), got {self.verbose!r}")
         if not 0 < self.holdout_size < 1:
             raise ValueError(f"holdout_size must be in (0, 1), got {self.holdout_size!r}")
         if not isinstance(self.n_jobs, (int, np.integer)) or not (self.n_jobs >= 1 or self.n_jobs == -1):
             raise ValueError(f"n_jobs must be a positive integer or -1 (all cores), got {self.n_jobs!r}")
         if self.dask_client is not None and not hasattr(self.dask_client, "submit"):
             raise TypeError(f"dask_client must be a distributed.Client, got {type(self.dask_client).__name__}")
+        if self.warm_start not in (None, False, True, "knn", "portfolio", "both"):
+            raise ValueError(f"warm_start must be 'knn', 'portfolio', 'both' or None, got {self.warm_start!r}")
+        if self.ensemble not in ("selection", "stacking", "best"):
+            raise ValueError(f"ensemble must be 'selection', 'stacking' or 'best', got {self.ensemble!r}")
+        for name in ("ensemble_size", "ensemble_nbest"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}")
 
     def __sklearn_clone__(self) -> "AutoClassifier":
         """clone() as usual, except that a Dask client is shared, not deep-copied (it holds live sockets)."""
@@ -314,6 +375,35 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         codes = np.argmax(self.predict_proba(X), axis=1)
         return self.validator_.decode_target(codes)
 
+    # ---------------------------------------------------------- distillation
+    def distill(self, X, y, student: Any = "auto", augment: str | None = "munge", augment_factor: float = 5.0,
+                time_left: float = 60.0, seed: int | None = None, min_speedup: float = 10.0):
+        """One small, fast student (a scikit-learn classifier with its own preprocessing that pickles alone)
+        trained on this model's probabilities for the training data (X, y) and MUNGE rows near it.
+
+        X, y are the training data, passed again: fit does not keep them, so that a saved model never
+        carries the training set (size, privacy) and the run store can go. ``student``: "auto" (the best
+        of mlp, hist_gb, tree and logistic on held-out rows), one of those, or a scikit-learn classifier.
+        The best held-out score wins, except that one at least ``min_speedup`` times faster than this
+        model wins if it scores within 1 % of it. Kept as ``student_``. See
+        ``autoclf.distillation``.
+        """
+        from autoclf.distillation.distill import distill
+
+        check_is_fitted(self, "model_")
+        self.student_ = distill(self, X, y, student=student, augment=augment, augment_factor=augment_factor,
+                                time_left=time_left, seed=self.seed if seed is None else seed,
+                                min_speedup=min_speedup)
+        return self.student_
+
+    def distillation_report(self, X_test, y_test, student: Any = None) -> pd.DataFrame:
+        """Teacher (this model) vs student (``student_`` by default) on (X_test, y_test): score, predict
+        latency per row for batches of 1 and 1000, size on disk; ratios in the frame's ``attrs``."""
+        from autoclf.distillation.report import distillation_report
+
+        student = self.student_ if student is None else student
+        return distillation_report(self, student, X_test, y_test)
+
     # ------------------------------------------------------------ inspection
     def get_configuration_space(self, X, y):
         """The search space this estimator would search for (X, y), without fitting anything."""
@@ -326,13 +416,43 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
 
     def leaderboard(self) -> pd.DataFrame:
         check_is_fitted(self, "results_")
-        return reporting.leaderboard(self.results_, self.metric_.name)
+        return reporting.leaderboard(self.results_, self.metric_.name, getattr(self, "ensemble_weights_", None))
 
     def show_models(self) -> str:
+        """The served ensemble's members, heaviest first: weight, trial, held-out score, whether refit, model."""
         check_is_fitted(self, "model_")
-        best = self.best_trial_
-        return (f"trial {best.trial_id} ({self.metric_.name} {best.score:.4f} on held-out data), "
-                f"refit on all training rows:\n{self.model_!r}")
+        return reporting.show_models(self.results_, self.ensemble_weights_, self.refitted_trials_,
+                                     self.metric_.name, self.ensemble_kind_, self.ensemble_loss_)
+
+    def plot_ensemble(self, path: str | os.PathLike) -> None:
+        """Write a PNG of the ensemble's held-out loss and the best single model's loss over the fit."""
+        check_is_fitted(self, "ensemble_history_")
+        reporting.plot_ensemble_history(self.ensemble_history_, self.metric_.name, path)
+
+    def permutation_importances(self, X, y, n_repeats: int = 5, max_rows: int | None = 2000) -> pd.DataFrame:
+        """Permutation importance of each column on HELD-OUT (X, y), most important first
+        (``autoclf.inspection``); also sets ``feature_importances_`` (one value per column, fit-time order)."""
+        from autoclf.inspection import permutation_importances
+
+        check_is_fitted(self, "model_")
+        frame = permutation_importances(self, X, y, n_repeats=n_repeats, max_rows=max_rows, seed=self.seed)
+        self.permutation_importances_ = frame
+        names = [str(name) for name in self.validator_.feature_names_in_]
+        self.feature_importances_ = frame.set_index("feature")["importance_mean"].reindex(names).to_numpy()
+        return frame
+
+    def plot_feature_importances(self, path: str | os.PathLike, top: int = 20) -> None:
+        """Write a PNG bar chart of the importances computed by ``permutation_importances``."""
+        from autoclf.inspection import plot_feature_importances
+
+        check_is_fitted(self, "permutation_importances_")
+        plot_feature_importances(self.permutation_importances_, path, top, self.metric_.name)
+
+    def plot_performance_over_time(self, path: str | os.PathLike) -> None:
+        """Write a PNG of each trial's held-out loss and the best loss so far against time since fit started."""
+        from autoclf.inspection import plot_performance_over_time
+
+        plot_performance_over_time(self.results_, self.trajectory_, self.metric_.name, path)
 
     def sprint_statistics(self) -> str:
         check_is_fitted(self, "results_")
@@ -371,6 +491,27 @@ def choose_resampling(resampling: str, info) -> str:
     if resampling != "auto":
         return resampling
     return "cv" if info.n_rows * max(info.n_features, 1) <= AUTO_CV_CELLS else "holdout"
+
+
+@contextmanager
+def _noting_interrupts() -> Iterator[list[bool]]:
+    """Notes a Ctrl-C that the search loop catches (it stops and keeps the finished trials), so a fit with no
+    finished trial can say it was interrupted. Only the main thread may set signal handlers."""
+    noted: list[bool] = []
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or not callable(previous):
+        yield noted
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        noted.append(True)
+        previous(signum, frame)  # Python's default handler raises KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield noted
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _better(result: TrialResult, best_score: float, metric) -> bool:

@@ -1,4 +1,4 @@
-"""Command line: ``autoclf fit``, ``autoclf predict``, ``autoclf demo``."""
+"""Command line: ``autoclf fit``, ``autoclf predict``, ``autoclf demo``, ``autoclf metadb rebuild``."""
 
 from __future__ import annotations
 
@@ -73,6 +73,25 @@ def command_demo(args: argparse.Namespace) -> None:
     run_demo(time_left=args.time_left, seed=args.seed)
 
 
+def command_metadb_rebuild(args: argparse.Namespace) -> None:
+    from autoclf.metalearning.rebuild import RebuildSettings, rebuild
+
+    if args.source == "openml":
+        if args.suite is None and not args.tasks:
+            raise SystemExit("autoclf: --source openml needs --suite ID or --tasks ID,ID")
+        spec = f"openml:{args.suite}" if args.suite is not None else f"openml:task={args.tasks}"
+    else:
+        spec = args.source
+    settings = RebuildSettings(time_per_dataset=args.time_per_dataset, n_trials=args.n_trials, seed=args.seed,
+                               workers=args.workers, eval_rows=args.eval_rows, eval_time_limit=args.eval_time_limit,
+                               eval_dataset_limit=args.eval_dataset_limit)
+    output = Path(args.output)
+    work_dir = args.work_dir or output.with_name(output.name.split(".")[0] + "_work")
+    names = [name for name in args.datasets.split(",") if name] if args.datasets else None
+    rebuild(spec, output, work_dir, settings, names=names, max_rows=args.max_rows)
+    print(f"meta-database written to {output} (per data set results in {work_dir})")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="autoclf", description="AutoML for tabular classification")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what the search does")
@@ -99,6 +118,30 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--time-left", type=float, default=60)
     demo.add_argument("--seed", type=int, default=0)
     demo.set_defaults(run=command_demo)
+
+    metadb = commands.add_parser("metadb", help="the meta-database that warm-starts the search")
+    metadb_commands = metadb.add_subparsers(dest="metadb_command", required=True)
+    rebuild = metadb_commands.add_parser("rebuild", help="build the meta-database (resumable)")
+    rebuild.add_argument("--source", required=True, help="'openml' or a mirror folder (parquet + manifest.csv)")
+    rebuild.add_argument("--suite", type=int, help="OpenML suite id with --source openml (99: OpenML-CC18)")
+    rebuild.add_argument("--tasks", help="OpenML task ids (comma-separated) with --source openml")
+    rebuild.add_argument("--datasets", help="only these data sets (comma-separated names or OpenML ids)")
+    rebuild.add_argument("--max-rows", type=int, default=None, help="skip data sets with more rows")
+    rebuild.add_argument("--time-per-dataset", type=float, default=60, help="seconds of search per data set")
+    rebuild.add_argument("--n-trials", type=int, default=None, help="also stop each search after N trials")
+    rebuild.add_argument("--workers", type=int, default=1, help="data sets processed at once")
+    rebuild.add_argument("--seed", type=int, default=0)
+    rebuild.add_argument("--eval-rows", type=int, default=2000, help="rows subsampled for the loss matrix")
+    rebuild.add_argument("--eval-time-limit", type=float, default=6, help="seconds per cross-evaluation")
+    rebuild.add_argument("--eval-dataset-limit", type=float, default=60,
+                         help="seconds of cross-evaluation per data set (configurations not reached are missing)")
+    rebuild.add_argument("--work-dir", help="per data set results, kept for resuming (default: beside --output)")
+    rebuild.add_argument("--output", required=True, help="the database file (.json or .json.gz)")
+    rebuild.set_defaults(run=command_metadb_rebuild)
+
+    from autoclf.benchmark.cli import add_parser as add_benchmark_parser  # light: argparse only
+
+    add_benchmark_parser(commands)
     return parser
 
 

@@ -14,8 +14,14 @@ from autoclf.evaluation.result import SUCCESS, TrialResult
 PIPELINE_COLUMNS = ["classifier", "feature_preprocessor", "imputation", "encoding", "scaling", "balancing"]
 
 
-def leaderboard(results: list[TrialResult], metric_name: str) -> pd.DataFrame:
-    """One row per trial, best first; failed trials last, ranked after every success."""
+def leaderboard(results: list[TrialResult], metric_name: str,
+                ensemble_weights: dict[int, float] | None = None) -> pd.DataFrame:
+    """One row per trial, best first; failed trials last, ranked after every success.
+
+    ``ensemble_weight`` is each trial's weight in the served ensemble (0 for non-members; the column sums
+    to 1 whenever an ensemble was served).
+    """
+    weights = ensemble_weights or {}
     rows = []
     for result in results:
         parts = describe_pipeline(result.config)
@@ -29,10 +35,11 @@ def leaderboard(results: list[TrialResult], metric_name: str) -> pd.DataFrame:
                 "started": round(result.started, 3),
                 "status": result.status,
                 "origin": result.origin,
+                "ensemble_weight": float(weights.get(result.trial_id, 0.0)),
             }
         )
     frame = pd.DataFrame(rows, columns=["trial_id", *PIPELINE_COLUMNS, "loss", metric_name, "fit_seconds",
-                                        "started", "status", "origin"])
+                                        "started", "status", "origin", "ensemble_weight"])
     frame = frame.sort_values(["loss", "trial_id"], na_position="last", kind="stable").reset_index(drop=True)
     frame.insert(0, "rank", np.arange(1, len(frame) + 1))
     return frame
@@ -82,3 +89,42 @@ def sprint_statistics(results: list[TrialResult], metric_name: str, best: TrialR
         f"  fit wall time: {seconds:.1f} s",
     ]
     return "\n".join(lines)
+
+
+def show_models(results: list[TrialResult], weights: dict[int, float], refitted: list[int], metric_name: str,
+                kind: str, ensemble_loss: float) -> str:
+    """The served ensemble's members, heaviest first, one line each."""
+    by_id = {r.trial_id: r for r in results}
+    lines = [f"{kind} ensemble of {len(weights)} member(s), held-out loss {ensemble_loss:.4f}:",
+             f"  {'weight':>6}  {'trial':>5}  {metric_name:>10}  refit  pipeline"]
+    for trial_id, weight in sorted(weights.items(), key=lambda item: (-item[1], item[0])):
+        result = by_id[trial_id]
+        parts = describe_pipeline(result.config)
+        pipeline = " + ".join(parts.get(c, "") for c in ("feature_preprocessor", "classifier") if parts.get(c))
+        refit = "yes" if trial_id in refitted else "no"
+        lines.append(f"  {weight:6.3f}  {trial_id:5d}  {result.score:10.4f}  {refit:>5}  {pipeline}")
+    return "\n".join(lines)
+
+
+def plot_ensemble_history(history: list[Any], metric_name: str, path: Any) -> None:
+    """PNG of the ensemble's held-out loss and the best single model's loss at each ensemble refresh.
+
+    matplotlib is imported here only (with the non-interactive Agg backend), so fitting never pays for it.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    if not history:
+        raise ValueError("no ensemble was built during this fit")
+    seconds = [snapshot.seconds for snapshot in history]
+    figure, axis = plt.subplots(figsize=(6, 4))
+    axis.step(seconds, [s.best_single_loss for s in history], where="post", label="best single model")
+    axis.step(seconds, [s.loss for s in history], where="post", label="ensemble")
+    axis.set_xlabel("seconds since the start of fit")
+    axis.set_ylabel(f"held-out loss ({metric_name})")
+    axis.legend()
+    figure.tight_layout()
+    figure.savefig(path, format="png", dpi=100)
+    plt.close(figure)

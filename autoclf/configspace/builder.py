@@ -18,6 +18,7 @@ from ConfigSpace import (
     ForbiddenAndConjunction,
     ForbiddenEqualsClause,
     ForbiddenInClause,
+    OrConjunction,
 )
 from ConfigSpace.util import deactivate_inactive_hyperparameters
 
@@ -153,6 +154,9 @@ def _by_slot(spec: ComponentFilter, known: dict[str, str], what: str) -> dict[st
         return {}
     if isinstance(spec, str):
         raise TypeError(f"{what}= takes a list of component names or a dict slot -> names, got the string {spec!r}")
+    if not isinstance(spec, (Mapping, Iterable)):
+        raise TypeError(f"{what}= takes a list of component names or a dict slot -> names, got "
+                        f"{type(spec).__name__} {spec!r}")
     result: dict[str, set[str]] = {}
     if isinstance(spec, Mapping):
         pairs = [(slot, name) for slot, names in spec.items() for name in _as_list(names, what)]
@@ -187,11 +191,31 @@ def complete_configuration(space: ConfigurationSpace, partial: Mapping[str, obje
     values = {hp.name: hp.default_value for hp in space.values()}
     values.update(partial)
     try:
-        config = deactivate_inactive_hyperparameters(values, space)
+        config = _active_configuration(space, values)
         config.check_valid_configuration()
     except (ValueError, TypeError) as error:
         raise ValueError(f"invalid configuration {dict(partial)}: {error}") from error
     return config
+
+
+def _active_configuration(space: ConfigurationSpace, values: dict[str, object]) -> Configuration:
+    """The Configuration of the active subset of ``values``, in one pass over the space (parents first).
+
+    ConfigSpace's ``deactivate_inactive_hyperparameters`` builds a new Configuration per inactive
+    hyperparameter: ~0.3 s per call on the joint space on an idle core, seconds on a busy one; the initial
+    design and the warm start call this dozens of times, inside the fit's budget.
+    """
+    if any(isinstance(condition, OrConjunction) for condition in space.conditions):
+        return deactivate_inactive_hyperparameters(values, space)  # a missing parent may still satisfy an Or
+    active: dict[str, object] = {}
+    for hp in space.values():  # topological order: every parent comes before its children
+        try:
+            is_active = all(condition.satisfied_by_value(active) for condition in space.parent_conditions_of[hp.name])
+        except KeyError:  # a parent is inactive itself
+            is_active = False
+        if is_active:
+            active[hp.name] = values[hp.name]
+    return Configuration(space, values=active)
 
 
 #: model families whose defaults run right after the space's default (boosting): bagged trees, randomised

@@ -75,6 +75,9 @@ def _narrow(values: np.ndarray) -> np.ndarray:
             if len(types) > 1:
                 raise ValueError(f"y mixes label types ({', '.join(types)}); convert the labels to one type")
     if values.dtype.kind == "f":
+        infinite = int(np.isinf(values).sum())
+        if infinite:  # np.round(inf) == inf, so inf would otherwise pass as an integral class label
+            raise ValueError(f"y has {infinite} infinite label(s) (inf/-inf); classification needs finite labels")
         fractional = values[values != np.round(values)]
         if len(fractional):
             raise ValueError(f"Unknown label type: continuous. y holds non-integral float labels (e.g. "

@@ -7,6 +7,7 @@ problem with the input is reported here, early, with a message that names it.
 from __future__ import annotations
 
 import logging
+import warnings
 from collections import Counter
 from typing import Any
 
@@ -66,6 +67,10 @@ class InputValidator(BaseEstimator):
         if len(classes) < 2:
             raise ValueError(f"y has a single class ({classes.tolist()[0]!r}); classification needs at least "
                              "2 classes")
+        if np.bincount(codes).max() < 2:  # nothing could be held out to score a trial
+            raise ValueError(f"every class in y has a single sample ({len(classes)} classes, {n_rows} rows); at "
+                             "least one class needs 2 samples so that some rows can be held out for validation")
+        _warn_if_misaligned(X, y)
 
         types = self._resolve_types(frame, names)
         self.feature_names_in_ = names
@@ -107,6 +112,8 @@ class InputValidator(BaseEstimator):
             frame = X
         else:
             frame, _ = as_frame(X, names=list(self.feature_names_in_))
+        if len(frame) == 0:
+            raise ValueError(f"X is empty (0 rows, {frame.shape[1]} columns); pass at least 1 sample to predict")
         return self._canonical(frame, strict=False)
 
     def _check_columns(self, X: pd.DataFrame) -> None:
@@ -153,6 +160,14 @@ class InputValidator(BaseEstimator):
         """The original labels (and label dtype) of int codes."""
         check_is_fitted(self, "classes_")
         return labels.decode(codes, self.classes_)
+
+
+def _warn_if_misaligned(X: Any, y: Any) -> None:
+    """Rows are matched by position, as in scikit-learn; a pandas X and y whose indexes differ usually means
+    one of them was shuffled or filtered alone, so say so instead of silently pairing the wrong rows."""
+    if isinstance(X, pd.DataFrame) and isinstance(y, (pd.Series, pd.DataFrame)) and not X.index.equals(y.index):
+        warnings.warn("X and y have different indexes; autoclf pairs their rows by position, not by index "
+                      "(use y.reindex(X.index) if they should be aligned)", UserWarning, stacklevel=5)
 
 
 def _string_names(columns: pd.Index) -> list[str]:

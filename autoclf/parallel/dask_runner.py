@@ -104,6 +104,10 @@ class DaskRunner:
                 done = wait(list(self._in_flight), timeout=remaining, return_when="FIRST_COMPLETED").done
             except TimeoutError:
                 continue
+            except Exception:  # a future was cancelled (its worker died and took data with it): pick it up
+                done = {future for future in self._in_flight if future.status != "pending"}
+                if not done:
+                    raise
             future = next(iter(done))
             trial_id, _ = self._in_flight.pop(future)
             return trial_id, self._outcome(future, trial_id)
@@ -142,6 +146,10 @@ class DaskRunner:
 
     def _submit(self, function, args, trial_id, time_limit, memory_limit_mb):
         from autoclf.parallel.remote import execute
+
+        if self._task is not None and self._task.status != "finished":  # every replica died with its workers
+            logger.warning("the task data was lost with a Dask worker; sending it again")
+            self._task = self.client.scatter(self.store.load_task(), broadcast=True, hash=False)
 
         return self.client.submit(
             execute, function, args, self._task, self._task_key, trial_id if function is run_trial else None,

@@ -119,8 +119,13 @@ class MLPClassifier(Component, ClassifierMixin, BaseEstimator):
         return None if importlib.util.find_spec("torch") is not None else "torch is not installed"
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> MLPClassifier:
-        """Train on (X, y); a validation share of the rows drives early stopping and picks the epoch kept."""
+    def fit(self, X: Any, y: Any, sample_weight: Any = None, soft_targets: Any = None) -> MLPClassifier:
+        """Train on (X, y); a validation share of the rows drives early stopping and picks the epoch kept.
+
+        ``soft_targets`` (n_samples, n_classes), columns in ``classes_`` (sorted ``y``) order, rows summing
+        to 1: train and validate on cross-entropy against these probabilities instead of the hard labels
+        (knowledge distillation); ``y`` still defines the classes and stratifies the validation split.
+        """
         X, y = validate_data(self, X, y, dtype=np.float64, reset=True)
         check_classification_targets(y)
         self.classes_, codes = np.unique(y, return_inverse=True)
@@ -128,6 +133,7 @@ class MLPClassifier(Component, ClassifierMixin, BaseEstimator):
         if len(self.classes_) < 2 or len(np.unique(codes[weight > 0])) < 2:
             raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes with positive weight, "
                              "got 1 class")
+        targets = codes if soft_targets is None else _check_soft_targets(soft_targets, len(y), len(self.classes_))
         categorical = [int(i) for i in (self.categorical_features or ())]
         cardinalities = categorical_cardinalities(X, categorical)
         if self.numeric_embedding not in ("none", "periodic"):
@@ -145,7 +151,8 @@ class MLPClassifier(Component, ClassifierMixin, BaseEstimator):
 
             def tensors(rows: np.ndarray, w: np.ndarray) -> tuple:
                 return (torch.as_tensor(Z[rows], dtype=torch.float32, device=device),
-                        torch.as_tensor(codes[rows], dtype=torch.long, device=device),
+                        torch.as_tensor(targets[rows], dtype=torch.long if soft_targets is None else torch.float32,
+                                        device=device),
                         torch.as_tensor(w, dtype=torch.float32, device=device))
 
             network = build_network(self.network_spec_).to(device)
@@ -239,3 +246,17 @@ class MLPClassifier(Component, ClassifierMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = False
         return tags
+
+
+def _check_soft_targets(soft_targets: Any, n_rows: int, n_classes: int) -> np.ndarray:
+    """Soft targets as a float64 (n_rows, n_classes) array of non-negative rows renormalised to sum 1."""
+    targets = np.asarray(soft_targets, dtype=np.float64)
+    if targets.shape != (n_rows, n_classes):
+        raise ValueError(f"soft_targets must have shape (n_samples, n_classes) = ({n_rows}, {n_classes}), "
+                         f"got {targets.shape}")
+    if not np.all(np.isfinite(targets)) or np.any(targets < 0):
+        raise ValueError("soft_targets must hold finite, non-negative probabilities")
+    totals = targets.sum(axis=1, keepdims=True)
+    if np.any(totals <= 0):
+        raise ValueError("every row of soft_targets must have a positive sum")
+    return targets / totals

@@ -92,7 +92,10 @@ def batch_slices(n_rows: int, batch_size: int) -> list[slice]:
 def weighted_loss(
     logits: torch.Tensor, y: torch.Tensor, weight: torch.Tensor, label_smoothing: float = 0.0
 ) -> torch.Tensor:
-    """Mean of weight × cross-entropy; weights are scaled to mean 1 over the training rows beforehand."""
+    """Mean of weight × cross-entropy; weights are scaled to mean 1 over the training rows beforehand.
+
+    ``y`` is either class codes (long) or soft targets (float, one probability column per class, used by
+    distillation): ``F.cross_entropy`` takes both, so the loop and ``evaluate`` serve either unchanged."""
     losses = F.cross_entropy(logits, y, reduction="none", label_smoothing=label_smoothing)
     return (weight * losses).mean()
 

@@ -1,0 +1,85 @@
+"""``autoclf benchmark``: the command line of the benchmark runner (registered by ``autoclf.cli``)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register ``benchmark`` on the top-level ``autoclf`` parser."""
+    parser = subparsers.add_parser(
+        "benchmark", help="compare autoclf, baselines and other AutoML systems on OpenML suites (resumable)",
+        description="Each run goes in its own process under budget x 1.25 + slack seconds and a memory limit; "
+                    "one result file per run, so the same command resumes. See docs/benchmark.md.")
+    parser.add_argument("--suite", default="quick",
+                        help="quick (data/benchmark_suite.csv on the mirror), cc18 (study 99), amlb (study 271), "
+                             "an OpenML study id, or a mirror folder (parquet + manifest.csv)")
+    parser.add_argument("--tasks", help="only these tasks of the suite (comma-separated names or OpenML ids)")
+    parser.add_argument("--frameworks", default="autoclf,hgb,rf",
+                        help="comma-separated: autoclf, autoclf_cold, autoclf_best, autoclf_stacking, "
+                             "autoclf_student, autoclf[flag=value;...], hgb, rf, lr, constant, flaml, autogluon, tpot")
+    parser.add_argument("--time-left", default="60", help="budget in seconds per run; several: 30,60,300")
+    parser.add_argument("--folds", type=int, default=1, help="folds run, of a 10-fold split (the official folds "
+                                                                 "on OpenML)")
+    parser.add_argument("--seeds", type=int, default=1, help="framework seeds 0..N-1 (the split stays fixed)")
+    parser.add_argument("--jobs", type=int, default=1, help="cores each run may use (the same for every framework)")
+    parser.add_argument("--parallel", type=int, default=1, help="runs at once")
+    parser.add_argument("--memory-limit", type=float, default=8192, help="MB for a run's whole process tree")
+    parser.add_argument("--slack", type=float, default=30, help="seconds added to budget x 1.25 for the hard limit")
+    parser.add_argument("--max-rows", type=int, default=None, help="skip tasks with more rows")
+    parser.add_argument("--mirror", help="the local mirror (default $AUTOCLF_MIRROR or ../shared/datasets)")
+    parser.add_argument("--retry-failed", action="store_true", help="run again the runs that failed")
+    parser.add_argument("--report-only", action="store_true", help="only rebuild the reports from --out")
+    parser.add_argument("--pair", help="the two frameworks of the scatter plot (default: the first two)")
+    parser.add_argument("--out", required=True, help="results folder (reused to resume)")
+    parser.set_defaults(run=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> None:
+    from autoclf.benchmark.frameworks import available, parse_frameworks
+    from autoclf.benchmark.report import write_reports
+    from autoclf.benchmark.runner import BenchmarkConfig, collect, run_benchmark, write_config
+    from autoclf.benchmark.tasks import resolve_tasks
+
+    logging.getLogger("autoclf.benchmark").setLevel(logging.INFO)
+    if not logging.getLogger().handlers:
+        logging.basicConfig(format="%(asctime)s %(name)s %(levelname)s: %(message)s")
+    out = Path(args.out)
+    pair = args.pair.split(",") if args.pair else None
+    if args.report_only:
+        _report(write_reports(collect(out), out, pair=pair))
+        return
+    try:
+        frameworks = parse_frameworks(args.frameworks)
+        budgets = [float(part) for part in str(args.time_left).split(",") if part]
+    except ValueError as error:
+        raise SystemExit(f"autoclf benchmark: {error}") from None
+    runnable = []
+    for framework in frameworks:
+        ok, message = available(framework)
+        if ok:
+            runnable.append(framework)
+        else:
+            print(message, file=sys.stderr)
+    if not runnable:
+        raise SystemExit("autoclf benchmark: no framework to run")
+    names = [name for name in args.tasks.split(",") if name] if args.tasks else None
+    tasks = resolve_tasks(args.suite, names, mirror=args.mirror, max_rows=args.max_rows)
+    config = BenchmarkConfig(out=out, frameworks=runnable, budgets=budgets, folds=args.folds, seeds=args.seeds,
+                             jobs=args.jobs, parallel=args.parallel, memory_limit_mb=args.memory_limit,
+                             slack_s=args.slack, retry_failed=args.retry_failed)
+    out.mkdir(parents=True, exist_ok=True)
+    write_config(config, tasks)
+    print(f"{len(tasks)} tasks x {args.folds} folds x {len(budgets)} budgets x {len(runnable)} frameworks x "
+          f"{args.seeds} seeds; results in {out}")
+    results = run_benchmark(tasks, config)
+    _report(write_reports(results, out, pair=pair))
+
+
+def _report(paths: list[Path]) -> None:
+    for path in paths:
+        print(f"written: {path}")

@@ -1,0 +1,90 @@
+"""Run one command in its own process group under a hard wall-clock and memory limit; measure peak memory.
+
+Why a process group and a watcher rather than ``resource.setrlimit``: AutoML systems start worker
+processes (autoclf's forkserver, Dask, FLAML's threads), and an address-space limit breaks libraries
+that reserve large virtual ranges (torch, OpenBLAS) long before they use the memory. The watcher sums
+the resident memory of the whole process tree every ``poll`` seconds, kills the group when the sum passes
+the limit or the clock passes the time limit, and kills any process left in the group at the end, so a
+run never outlives its slot. Peak memory is that sum (shared pages counted once per process, so an upper
+bound).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Outcome:
+    """How the process ended: status is "ok" (exit 0), "error" (non-zero exit), "timeout" or "memory"."""
+
+    status: str
+    returncode: int | None
+    wall_s: float
+    peak_memory_mb: float
+
+
+def run_limited(command: list[str], time_limit: float, memory_limit_mb: float, log_path: Path,
+                env: dict[str, str] | None = None, poll: float = 0.25) -> Outcome:
+    """Run ``command`` (stdout and stderr to ``log_path``) and enforce the limits on its whole tree."""
+    start = time.monotonic()
+    peak = 0.0
+    status = None
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        try:
+            while process.poll() is None:
+                peak = max(peak, _tree_rss_mb(process.pid))
+                if peak > memory_limit_mb:
+                    status = "memory"
+                elif time.monotonic() - start > time_limit:
+                    status = "timeout"
+                if status is not None:
+                    logger.warning("run %s killed: %s (%.0f s, %.0f MB)", command[-1], status,
+                                   time.monotonic() - start, peak)
+                    _kill_group(process.pid)
+                    process.wait()
+                    break
+                time.sleep(poll)
+        finally:
+            _kill_group(process.pid)  # leftover workers of a finished or failed run
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    wall = time.monotonic() - start
+    if status is None:
+        status = "ok" if process.returncode == 0 else "error"
+    return Outcome(status, process.returncode, wall, peak)
+
+
+def _tree_rss_mb(pid: int) -> float:
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0.0
+    total = 0
+    for process in processes:
+        try:
+            total += process.memory_info().rss
+        except psutil.Error:
+            pass
+    return total / 2**20
+
+
+def _kill_group(pid: int) -> None:
+    """SIGKILL the process group the run leads (its own session: nothing else is in it)."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass

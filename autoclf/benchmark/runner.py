@@ -1,0 +1,237 @@
+"""The benchmark loop: every (task, fold, budget, framework, seed) once, each in its own limited process.
+
+Resumable by construction: each run writes one JSON file, named by its key, when it ends (ok or not); a
+run whose file exists is not repeated (``retry_failed`` repeats the failed ones). Stopping a benchmark
+and starting it again with the same command therefore loses at most the runs in flight.
+
+The parent process loads each task once through ``autoclf.sources``, writes the fold's train rows and test
+features to parquet for the worker, and keeps the test labels to score the probabilities the worker
+returns: a framework never sees the labels it is scored on.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from autoclf.benchmark import scoring
+from autoclf.benchmark.frameworks import Framework
+from autoclf.benchmark.isolation import run_limited
+from autoclf.benchmark.tasks import BenchTask
+
+logger = logging.getLogger(__name__)
+
+TARGET = "__target__"
+WORKER = Path(__file__).resolve().with_name("fit_worker.py")
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class BenchmarkConfig:
+    """Settings shared by every run. ``jobs`` is the cores each run may use (the same for all frameworks);
+    ``parallel`` how many runs go at once. Folds are the first ``folds`` of an ``n_splits``-fold split
+    (OpenML's official folds on OpenML tasks), as the AMLB runs ``-f`` folds of its 10."""
+
+    out: Path
+    frameworks: list[Framework]
+    budgets: list[float]
+    folds: int = 1
+    n_splits: int = 10
+    seeds: int = 1
+    jobs: int = 1
+    parallel: int = 1
+    memory_limit_mb: float = 8192
+    slack_s: float = 30
+    split_seed: int = 0
+    retry_failed: bool = False
+
+    def time_limit(self, budget: float) -> float:
+        """The hard limit of a run: budget x 1.25 + slack (process start and imports included)."""
+        return budget * 1.25 + self.slack_s
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", str(text)).strip("_") or "task"
+
+
+def result_path(out: Path, task: str, framework: Framework, budget: float, fold: int, seed: int) -> Path:
+    return out / "runs" / slug(task) / framework.slug / f"budget{budget:g}_fold{fold}_seed{seed}.json"
+
+
+def run_benchmark(tasks: list[BenchTask], config: BenchmarkConfig) -> pd.DataFrame:
+    """Run what is not done yet, then return every result under ``config.out`` (also as results.csv)."""
+    config.out.mkdir(parents=True, exist_ok=True)
+    for number, bench_task in enumerate(tasks, 1):
+        pending = _pending(bench_task.name, config)
+        if not pending:
+            logger.info("[%d/%d] %s: all runs done", number, len(tasks), bench_task.name)
+            continue
+        logger.info("[%d/%d] %s: %d runs to do", number, len(tasks), bench_task.name, len(pending))
+        try:
+            _run_task(bench_task, pending, config)
+        except Exception as error:  # a task that cannot even be loaded: say so, go on with the others
+            logger.error("task %s failed to load or split: %s", bench_task.name, error)
+    return collect(config.out)
+
+
+def _pending(task: str, config: BenchmarkConfig) -> list[tuple[int, float, Framework, int]]:
+    runs = []
+    for fold in range(config.folds):
+        for budget in config.budgets:
+            for framework in config.frameworks:
+                for seed in range(config.seeds):
+                    path = result_path(config.out, task, framework, budget, fold, seed)
+                    if path.exists() and not (config.retry_failed and json.loads(path.read_text())["failed"]):
+                        continue
+                    runs.append((fold, budget, framework, seed))
+    return runs
+
+
+def _run_task(bench_task: BenchTask, pending: list, config: BenchmarkConfig) -> None:
+    task = bench_task.task
+    X, y, feature_types = task.load()
+    labels = sorted({str(value) for value in y})
+    splits = task.splits(max(config.n_splits, config.folds), seed=config.split_seed)[: config.folds]
+    work = config.out / "work" / slug(task.name)
+    folds_needed = sorted({fold for fold, *_ in pending})
+    for fold in folds_needed:
+        train_rows, test_rows = splits[fold]
+        fold_dir = work / f"fold{fold}"
+        fold_dir.mkdir(parents=True, exist_ok=True)
+        X.iloc[train_rows].assign(**{TARGET: y.iloc[train_rows].to_numpy()}).to_parquet(fold_dir / "train.parquet")
+        X.iloc[test_rows].to_parquet(fold_dir / "test.parquet")
+    context = {"labels": labels, "feature_types": feature_types, "y": y, "splits": splits, "work": work}
+    with ThreadPoolExecutor(max(1, config.parallel)) as pool:
+        for record in pool.map(lambda run: _run_one(bench_task, run, context, config), pending):
+            logger.info("%s %s fold %d seed %d budget %g: %s %s=%.4f (%.0f s, %.0f MB)", record["task"],
+                        record["framework"], record["fold"], record["seed"], record["budget"], record["status"],
+                        record["metric"], record["score"], record["wall_s"], record["peak_memory_mb"])
+    shutil.rmtree(work, ignore_errors=True)
+    if work.parent.is_dir() and not any(work.parent.iterdir()):
+        work.parent.rmdir()  # out/ keeps only results
+
+
+def _run_one(bench_task: BenchTask, run: tuple, context: dict, config: BenchmarkConfig) -> dict[str, Any]:
+    fold, budget, framework, seed = run
+    task = bench_task.task
+    fold_dir = context["work"] / f"fold{fold}"
+    run_dir = fold_dir / f"{framework.slug}_budget{budget:g}_seed{seed}"
+    shutil.rmtree(run_dir, ignore_errors=True)
+    run_dir.mkdir(parents=True)
+    job = {"kind": framework.kind, "params": framework.params, "train": str(fold_dir / "train.parquet"),
+           "test": str(fold_dir / "test.parquet"), "target": TARGET, "feature_types": context["feature_types"],
+           "budget": budget, "jobs": config.jobs, "seed": seed, "work_dir": str(run_dir),
+           "output": str(run_dir / "result.json")}
+    (run_dir / "job.json").write_text(json.dumps(job, default=str))
+    outcome = run_limited([framework.python, str(WORKER), str(run_dir / "job.json")], config.time_limit(budget),
+                          config.memory_limit_mb, run_dir / "log.txt", env=_environment(framework, config.jobs))
+    train_rows, test_rows = context["splits"][fold]
+    y_train, y_test = context["y"].iloc[train_rows].to_numpy(), context["y"].iloc[test_rows].to_numpy()
+    labels = context["labels"]
+    worker = _read_json(run_dir / "result.json")
+    record: dict[str, Any] = {
+        "task": task.name, "openml_id": task.openml_id, "task_id": task.task_id, "source": bench_task.source,
+        "framework": framework.name, "fold": fold, "seed": seed, "budget": budget, "n_classes": len(labels),
+        "n_train": len(train_rows), "n_test": len(test_rows), "metric": scoring.main_metric(len(labels)),
+        "status": outcome.status if outcome.status != "ok" else worker.get("status", "error"),
+        "error": worker.get("error", ""), "fit_s": worker.get("fit_s", np.nan),
+        "predict_s": worker.get("predict_s", np.nan), "wall_s": outcome.wall_s,
+        "peak_memory_mb": outcome.peak_memory_mb, "time_limit_s": config.time_limit(budget),
+        "memory_limit_mb": config.memory_limit_mb, "jobs": config.jobs, "version": worker.get("version", ""),
+        "info": json.dumps(worker.get("info", {}), default=str), "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    }
+    record["over_budget_s"] = record["fit_s"] - budget if np.isfinite(record["fit_s"]) else np.nan
+    if record["status"] == "ok":
+        proba = scoring.align(np.load(run_dir / "result.npy"), worker["classes"], labels)
+        record.update(scoring.score(y_test, proba, labels), imputed=False)
+    else:
+        if not record["error"]:
+            record["error"] = f"{outcome.status} (exit {outcome.returncode}): " + _tail(run_dir / "log.txt")
+        record.update(scoring.constant_scores(y_train, y_test, labels), imputed=True)
+    record["failed"] = record["status"] != "ok"
+    record["score"] = record[record["metric"]]
+    record["constant_score"] = scoring.constant_scores(y_train, y_test, labels)[record["metric"]]
+    path = result_path(config.out, task.name, framework, budget, fold, seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if record["failed"]:
+        shutil.copyfile(run_dir / "log.txt", path.with_suffix(".log"))
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(record, default=_json_default, indent=1))
+    temporary.replace(path)  # atomic: a half-written result never counts as done
+    shutil.rmtree(run_dir, ignore_errors=True)
+    return record
+
+
+def collect(out: Path) -> pd.DataFrame:
+    """Every result file under ``out/runs`` as one frame, also written to ``out/results.csv``."""
+    records = [json.loads(path.read_text()) for path in sorted((out / "runs").glob("*/*/*.json"))]
+    frame = pd.DataFrame(records)
+    if not frame.empty:
+        frame = frame.sort_values(["task", "framework", "budget", "fold", "seed"]).reset_index(drop=True)
+        frame.to_csv(out / "results.csv", index=False)
+    return frame
+
+
+def write_config(config: BenchmarkConfig, tasks: list[BenchTask], argv: list[str] | None = None) -> None:
+    """The settings and task list of the benchmark, beside its results, so a report says what it ran."""
+    settings = asdict(config)
+    settings["frameworks"] = [asdict(framework) for framework in config.frameworks]
+    settings.update(out=str(config.out), tasks=[task.name for task in tasks], command=argv or sys.argv,
+                    python=sys.version.split()[0], commit=_git_commit())
+    (config.out / "config.json").write_text(json.dumps(settings, indent=1, default=str))
+
+
+def _git_commit() -> str:
+    """The commit of the benchmarked tree ("+dirty" with uncommitted changes), or "" outside a checkout."""
+    import subprocess
+
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPOSITORY, capture_output=True, text=True,
+                                timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "autoclf"], cwd=REPOSITORY,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return commit + ("+dirty" if commit and dirty else "")
+
+
+def _environment(framework: Framework, jobs: int) -> dict[str, str]:
+    env = dict(os.environ)
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
+        env[name] = str(jobs)  # "same cores for all": native thread pools too
+    env["MPLBACKEND"] = "Agg"
+    if framework.python == sys.executable:  # the tree being benchmarked, whether installed or not
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPOSITORY), env.get("PYTHONPATH", "")]))
+    return env
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _tail(path: Path, characters: int = 400) -> str:
+    try:
+        return path.read_text(errors="replace")[-characters:].strip()
+    except OSError:
+        return ""
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    return str(value)

@@ -1,0 +1,399 @@
+"""Build the served ensemble from the run store: pick candidates, weight them, assemble the members.
+
+Why a builder object that lives through the search: the search loop calls :meth:`EnsembleBuilder.on_result`
+after every trial, and the builder refreshes the greedy-selection ensemble every few trials (cheap: the
+predictions are cached, one selection is a few vectorised passes). So the fit always has a current
+ensemble: when the search is interrupted or leaves no time to rebuild, the latest snapshot is served.
+Each snapshot is also written to ``root/ensemble.json`` and kept in ``history`` for the loss-over-time plot.
+
+Candidates: the ``nbest`` best trials plus the best trial of each classifier family, for diversity
+(a family whose best trial is far down the ranking still gets a chance to be picked).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from autoclf.ensembles.selection import ensemble_selection
+from autoclf.ensembles.stacking import StackingEnsemble
+from autoclf.ensembles.weighted import WeightedEnsemble
+from autoclf.evaluation.result import TrialResult
+from autoclf.evaluation.run_store import RunStore
+from autoclf.metrics import Metric
+
+logger = logging.getLogger(__name__)
+
+KINDS = ("selection", "stacking", "best")
+#: refresh the ensemble after this many new successful trials, or after REFRESH_SECONDS, whichever first
+REFRESH_TRIALS = 5
+REFRESH_SECONDS = 10.0
+#: the builder spends at most this share of the elapsed search time on refreshes
+REFRESH_SHARE = 0.05
+#: stacking uses at most this many members (its level-2 model has one input block per member)
+MAX_STACKING_MEMBERS = 20
+#: loading a member from disk: a fixed cost plus its file size at this rate (measured: a 14 MB forest of fold
+#: models unpickles in ~3 s on a busy 2-core machine; tree ensembles are many small objects)
+LOAD_SECONDS_PER_MEMBER = 0.02
+LOAD_BYTES_PER_SECOND = 5e6
+#: stacking is skipped (selection served) with less than this many seconds left after the search
+STACKING_MIN_SECONDS = 1.0
+
+
+@dataclass
+class Snapshot:
+    """One built ensemble: trial ids with weights (summing to 1) and its held-out loss."""
+
+    kind: str
+    trial_ids: list[int]
+    weights: list[float]
+    loss: float
+    best_single_loss: float
+    seconds: float  # since the start of fit
+    n_trials: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def weight_map(self) -> dict[int, float]:
+        return {t: w for t, w in zip(self.trial_ids, self.weights) if w > 0}
+
+
+#: metrics that only rank rows: greedy selection on them can weight a model whose probabilities sit at the
+#: class prior (it barely moves the ranking), and predict() of the ensemble then says the majority class
+RANK_METRICS = frozenset({"roc_auc", "average_precision"})
+
+
+def selection_metric(metric: Metric, n_classes: int) -> Metric:
+    """The metric weights are chosen on: the fit's metric, or log loss when that metric only ranks rows.
+
+    Measured on diabetes (metric="auto", i.e. ROC AUC): AUC-selected weights put 0.96 on a near-prior model
+    and served majority-class predictions (accuracy = the majority rate); log-loss selection keeps the
+    probabilities calibrated and, in benchmarks/ensembles.py, gave equal or higher test AUC.
+    """
+    if metric.name in RANK_METRICS:
+        from autoclf.metrics import get_metric
+
+        return get_metric("log_loss", n_classes)
+    return metric
+
+
+class EnsembleBuilder:
+    """Candidates, greedy selection and refreshes over one fit's run store (runs in the parent process)."""
+
+    def __init__(self, store: RunStore, metric: Metric, kind: str = "selection", ensemble_size: int = 50,
+                 nbest: int = 50, seed: int = 0, start: float | None = None, refit_share: float | None = None,
+                 cross_validated: bool = True):
+        if kind not in KINDS:
+            raise ValueError(f"ensemble must be one of {KINDS}, got {kind!r}")
+        self.store = store
+        self.metric = metric
+        self.kind = kind
+        self.ensemble_size = ensemble_size
+        self.nbest = nbest
+        self.seed = seed
+        self.start = time.perf_counter() if start is None else start
+        self.refit_share = refit_share  # refit time ~ trial time x this; None: members will not be refit
+        self.cross_validated = cross_validated
+        self.history: list[Snapshot] = []
+        self.results: list[TrialResult] = []
+        self.build_seconds = 0.0
+        self._predictions: dict[int, np.ndarray] = {}
+        #: trial models of the latest refresh's members, loaded during the search: the parent waits on the
+        #: worker anyway, and a large model (a forest of fold models) can take seconds to load at the end
+        self.models: dict[int, Any] = {}
+        self._targets: np.ndarray | None = None
+        self._new_since_refresh = 0
+        self._last_refresh = self.start
+
+    # ---------------------------------------------------------------- candidates and selection
+    @property
+    def targets(self) -> np.ndarray:
+        if self._targets is None:
+            self._targets = self.store.targets()
+        return self._targets
+
+    def predictions(self, trial_id: int) -> np.ndarray:
+        if trial_id not in self._predictions:
+            self._predictions[trial_id] = self.store.predictions(trial_id)
+        return self._predictions[trial_id]
+
+    def candidates(self, results: list[TrialResult]) -> list[TrialResult]:
+        """The ``nbest`` best successful full-budget trials with artifacts, plus each family's best."""
+        usable = [r for r in results if r.ok and r.budget in (None, 1.0)
+                  and (self.store.trial_dir(r.trial_id) / "predictions.npy").exists()]
+        usable.sort(key=lambda r: (r.loss, r.trial_id))
+        chosen = usable[: max(1, self.nbest)]
+        families = {_family(r) for r in chosen}
+        for result in usable[len(chosen):]:
+            if _family(result) not in families:
+                families.add(_family(result))
+                chosen.append(result)
+        return chosen
+
+    def select(self, results: list[TrialResult], kind: str = "selection") -> Snapshot | None:
+        """Greedy selection (or the single best, for kind "best") over the current candidates."""
+        started = time.perf_counter()
+        candidates = self.candidates(results)
+        if not candidates:
+            return None
+        best_single = candidates[0].loss
+        if kind == "best" or len(candidates) == 1:
+            snapshot = Snapshot(kind, [candidates[0].trial_id], [1.0], best_single, best_single, 0.0)
+        else:
+            stack = np.stack([self.predictions(r.trial_id) for r in candidates])
+            weights = ensemble_selection(stack, self.targets, selection_metric(self.metric, stack.shape[-1]),
+                                         self.ensemble_size, rng=self.seed)
+            average = np.tensordot(weights, stack, axes=1)
+            loss = float(self.metric.loss(self.targets, average))
+            keep = np.flatnonzero(weights > 0)
+            snapshot = Snapshot(kind, [candidates[i].trial_id for i in keep], [float(weights[i]) for i in keep],
+                                loss, best_single, 0.0)
+        snapshot.seconds = round(time.perf_counter() - self.start, 3)
+        snapshot.n_trials = len(results)
+        self.build_seconds += time.perf_counter() - started
+        return snapshot
+
+    # ---------------------------------------------------------------- refresh during the search
+    def on_result(self, result: TrialResult) -> None:
+        """The search loop's callback: record the trial; refresh the ensemble when due and cheap."""
+        self.results.append(result)
+        if not result.ok:
+            return
+        self._new_since_refresh += 1
+        now = time.perf_counter()
+        due = self._new_since_refresh >= REFRESH_TRIALS or now - self._last_refresh >= REFRESH_SECONDS \
+            or not self.history
+        cheap = self.build_seconds <= REFRESH_SHARE * (now - self.start)
+        if due and cheap:
+            try:
+                self.refresh()
+            except Exception as error:  # a refresh is a convenience: it must never end the search
+                logger.warning("ensemble refresh failed (%s: %s); retrying after the next trials",
+                               type(error).__name__, error)
+
+    def refresh(self) -> Snapshot | None:
+        snapshot = self.select(self.results, "best" if self.kind == "best" else "selection")
+        if snapshot is not None:
+            self._record(snapshot)
+            self._cache_models(snapshot.trial_ids)
+        self._new_since_refresh = 0
+        self._last_refresh = time.perf_counter()
+        return snapshot
+
+    def _record(self, snapshot: Snapshot) -> None:
+        self.history.append(snapshot)
+        temporary = self.store.root / "ensemble.json.tmp"
+        temporary.write_text(json.dumps(asdict(snapshot), indent=1))
+        temporary.replace(self.store.root / "ensemble.json")
+
+    def _cache_models(self, trial_ids: list[int]) -> None:
+        """Keep the trial models of ``trial_ids`` in memory (dropping others); the time counts as build time."""
+        started = time.perf_counter()
+        n_classes = self.predictions(trial_ids[0]).shape[1]  # predictions have one column per class
+        self.models = {t: m for t, m in self.models.items() if t in trial_ids}
+        for trial_id in trial_ids:
+            if trial_id not in self.models and self.store.has_model(trial_id):
+                self.models[trial_id] = trial_model(self.store, trial_id, n_classes)
+        self.build_seconds += time.perf_counter() - started
+
+    @property
+    def latest(self) -> Snapshot | None:
+        return self.history[-1] if self.history else None
+
+    def final_seconds_estimate(self) -> float:
+        """Seconds the final build needs beyond refits (selection + loading members): for the search's reserve."""
+        latest = self.latest
+        if latest is None:
+            return 0.0
+        per_build = self.build_seconds / max(len(self.history), 1)
+        stacking = 2.0 * per_build + 0.5 if self.kind == "stacking" else 0.0
+        refits = 0.0
+        if self.refit_share is not None:  # the search loop already keeps time to refit its best trial
+            durations = {r.trial_id: r.duration for r in self.results}
+            best = min((r for r in self.results if r.ok), key=lambda r: (r.loss, r.trial_id)).trial_id
+            refits = sum(durations[t] * self.refit_share for t in latest.trial_ids if t != best)
+        uncached = [t for t in latest.trial_ids if t not in self.models]
+        return 1.5 * per_build + stacking + load_seconds(self.store, uncached) + refits
+
+    # ---------------------------------------------------------------- the final ensemble
+    def final(self, results: list[TrialResult], deadline: float) -> Snapshot:
+        """The ensemble to serve: rebuilt on all results if there is time, else the latest refresh."""
+        self.results = list(results)
+        latest = self.latest
+        per_build = self.build_seconds / max(len(self.history), 1)
+        stale = latest is None or latest.n_trials < len(results)
+        if stale and (latest is None or deadline - time.perf_counter() > 3 * per_build + 0.2):
+            snapshot = self.select(results, "best" if self.kind == "best" else "selection")
+            if snapshot is None:
+                raise RuntimeError("no successful trial with stored predictions to build an ensemble from")
+            self._record(snapshot)
+            return snapshot
+        if stale:
+            logger.info("serving the ensemble refreshed after %d trials (no time to rebuild)", latest.n_trials)
+        return latest
+
+    def stacking_members(self, results: list[TrialResult], selection: Snapshot) -> list[int]:
+        """Members for the level-2 model: the selected ones, then each family's best, then the next best."""
+        order = [t for t, _ in sorted(selection.weight_map().items(), key=lambda item: -item[1])]
+        for result in self.candidates(results):
+            if result.trial_id not in order:
+                order.append(result.trial_id)
+        return order[:MAX_STACKING_MEMBERS]
+
+
+def _family(result: TrialResult) -> str:
+    return str(result.config.get("classifier:__choice__", ""))
+
+
+def load_seconds(store: RunStore, trial_ids: list[int]) -> float:
+    """Expected seconds to load these trials' models from disk (by file size)."""
+    total = 0.0
+    for trial_id in trial_ids:
+        path = store.trial_dir(trial_id) / "model.joblib"
+        total += LOAD_SECONDS_PER_MEMBER + (path.stat().st_size / LOAD_BYTES_PER_SECOND if path.exists() else 0.0)
+    return total
+
+
+def trial_model(store: RunStore, trial_id: int, n_classes: int) -> Any:
+    """The trial's own model: its pipeline (holdout) or the average of its fold models (cross-validation)."""
+    models = store.model(trial_id)
+    if isinstance(models, list):
+        return WeightedEnsemble(models, n_classes=n_classes, names=[f"fold {i}" for i in range(len(models))]).fit()
+    return models
+
+
+def load_members(store: RunStore, trial_ids: list[int], n_classes: int, deadline: float,
+                 refitted: dict[int, Any] | None = None, cached: dict[int, Any] | None = None) -> dict[int, Any]:
+    """Member models by trial id (refit ones, else already loaded ones, else from disk) until the deadline."""
+    members: dict[int, Any] = {}
+    for trial_id in trial_ids:
+        if (refitted or {}).get(trial_id) is None and trial_id in (cached or {}):
+            members[trial_id] = cached[trial_id]
+            continue
+        if members and time.perf_counter() > deadline:
+            logger.warning("out of time while loading ensemble members: serving %d of %d", len(members),
+                           len(trial_ids))
+            break
+        refit_model = (refitted or {}).get(trial_id)
+        members[trial_id] = refit_model if refit_model is not None else trial_model(store, trial_id, n_classes)
+    return members
+
+
+def refit_members(runner: Any, store: RunStore, trial_ids: list[int], results: dict[int, TrialResult],
+                  deadline: float, refit_share: float, seed: int, memory_limit_mb: float | None,
+                  cached: dict[int, Any] | None = None) -> dict[int, Any]:
+    """Refit members on all training rows, heaviest first, while each one's expected time fits the clock.
+
+    A refit that fails or is killed ends refitting (restarting the worker would cost seconds of imports);
+    members not refit keep their trial model, which is still a valid (if less trained) model.
+    """
+    from autoclf.evaluation.trial import refit
+
+    refitted: dict[int, Any] = {}
+    skipped: list[int] = []
+    for index, trial_id in enumerate(trial_ids):
+        # kept free to load the trial models of the members skipped so far, this one and the later ones
+        loading = load_seconds(store, [t for t in skipped + trial_ids[index:] if t not in (cached or {})])
+        available = deadline - time.perf_counter() - loading
+        needed = results[trial_id].duration * refit_share
+        if available <= needed:
+            logger.info("no time to refit trial %d (%.1f s needed, %.1f s left)", trial_id, needed, available)
+            skipped.append(trial_id)
+            continue
+        try:
+            outcome = runner.call(refit, (str(store.root), results[trial_id].config, seed, available),
+                                  time_limit=available, memory_limit_mb=memory_limit_mb)
+        except KeyboardInterrupt:
+            runner.kill()
+            break
+        if outcome.status != "success":
+            logger.warning("refit of trial %d failed (%s); serving trial models from here on", trial_id,
+                           outcome.status)
+            break
+        refitted[trial_id] = outcome.value
+    return refitted
+
+
+def weighted_model(members: dict[int, Any], weights: dict[int, float], n_classes: int) -> WeightedEnsemble:
+    ids = [t for t in members if weights.get(t, 0) > 0]
+    return WeightedEnsemble([members[t] for t in ids], [weights[t] for t in ids], n_classes=n_classes,
+                            names=[f"trial {t}" for t in ids]).fit()
+
+
+def stacking_model(builder: EnsembleBuilder, trial_ids: list[int], n_classes: int, passthrough: bool = False,
+                   deadline: float | None = None) -> StackingEnsemble:
+    """A level-2 model over ``trial_ids`` trained on their stored out-of-fold (or holdout) probabilities.
+
+    Its members are the trial ids until :meth:`StackingEnsemble.replace_members` puts the models in.
+    """
+    from autoclf.evaluation.splitting import validation_rows
+
+    task = builder.store.load_task() if passthrough else None
+    X = task.X.iloc[validation_rows(task.splits)] if task is not None else None
+    oof = [builder.predictions(t) for t in trial_ids]
+    return StackingEnsemble(list(trial_ids), n_classes=n_classes, passthrough=passthrough,
+                            names=[f"trial {t}" for t in trial_ids], metric=builder.metric,
+                            seed=builder.seed).fit(X, builder.targets, oof_predictions=oof, deadline=deadline)
+
+
+@dataclass
+class ServedEnsemble:
+    """What fit serves: the model, its members' weights by trial id, and which members were refit."""
+
+    model: Any
+    snapshot: Snapshot
+    refitted: list[int]
+    history: list[Snapshot] = field(default_factory=list)
+
+
+def serve(builder: EnsembleBuilder, runner: Any, results: list[TrialResult], deadline: float, refit: bool,
+          refit_share: float, seed: int, memory_limit_mb: float | None, n_classes: int) -> ServedEnsemble:
+    """Build the final ensemble of ``builder.kind``, refit its members if asked and the clock allows, assemble.
+
+    Order matters for the clock: the weights (and the level-2 model, for stacking) come first, as they only
+    need stored predictions; refits use what time is left; loading trial models for the rest is last.
+    """
+    logger.info("building the %s ensemble with %.1f s left", builder.kind, deadline - time.perf_counter())
+    snapshot = builder.final(results, deadline)
+    by_id = {r.trial_id: r for r in results}
+    stack: StackingEnsemble | None = None
+    if builder.kind == "stacking" and deadline - time.perf_counter() < STACKING_MIN_SECONDS:
+        logger.warning("no time left for stacking: serving the selection ensemble")
+    elif builder.kind == "stacking":
+        ids = builder.stacking_members(results, snapshot)
+        try:
+            stack = stacking_model(builder, ids, n_classes, deadline=deadline)
+        except Exception as error:  # a level-2 failure must not lose the search: fall back to selection
+            logger.warning("stacking failed (%s: %s); serving the selection ensemble", type(error).__name__, error)
+    if stack is None:
+        ids = sorted(snapshot.weight_map(), key=lambda t: -snapshot.weight_map()[t])
+    # a level-2 model learned from holdout models' outputs: refit members shift them (measured: test loss
+    # +5-11 % under holdout, see benchmarks/ensembles.py); out-of-fold outputs carry over to refits better
+    refit = refit and (stack is None or builder.cross_validated)
+    refitted = refit_members(runner, builder.store, ids, by_id, deadline, refit_share, seed,
+                             memory_limit_mb, builder.models) if refit else {}
+    members = load_members(builder.store, ids, n_classes, deadline, refitted, builder.models)
+    if stack is not None and len(members) == len(ids):
+        model = stack.replace_members([members[t] for t in ids])
+        shares = model.member_weights()
+        served = Snapshot("stacking", ids, [float(w) for w in shares], model.validation_loss_,
+                          snapshot.best_single_loss, round(time.perf_counter() - builder.start, 3), len(results),
+                          extra={"selection_loss": snapshot.loss})
+        builder.history.append(served)
+        return ServedEnsemble(model, served, sorted(refitted), builder.history)
+    weights = snapshot.weight_map()
+    if not any(t in members for t in weights):  # only after a stacking that could not load all its members
+        best = max(weights, key=lambda t: weights[t])
+        members = load_members(builder.store, [best], n_classes, deadline, refitted, builder.models)
+    model = weighted_model(members, weights, n_classes)
+    logger.info("served %d member(s), %d refit; %.1f s left", len(model.estimators_), len(refitted),
+                deadline - time.perf_counter())
+    if len(members) < len(weights):  # ran out of time loading members: report the weights actually served
+        snapshot = Snapshot(snapshot.kind, [int(name.split()[-1]) for name in model.names_],
+                            [float(w) for w in model.weights_], np.nan, snapshot.best_single_loss,
+                            snapshot.seconds, snapshot.n_trials)
+    return ServedEnsemble(model, snapshot, sorted(refitted), builder.history)

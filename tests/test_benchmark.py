@@ -1,0 +1,132 @@
+"""The benchmark runner: framework names, scoring, limits, reports, and `autoclf benchmark` end to end."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import load_breast_cancer, load_iris
+
+from autoclf.benchmark import report, scoring
+from autoclf.benchmark.frameworks import parse_frameworks
+from autoclf.benchmark.isolation import run_limited
+
+
+def test_framework_names_and_variants():
+    frameworks = parse_frameworks("autoclf,hgb,autoclf[ensemble=best;warm_start=none],autoclf_student,constant")
+    assert [f.kind for f in frameworks] == ["autoclf", "hgb", "autoclf", "autoclf", "constant"]
+    assert frameworks[2].params == {"ensemble": "best", "warm_start": None}
+    assert frameworks[3].params == {"distill": True}
+    assert "[" not in frameworks[2].slug and "=" not in frameworks[2].slug
+    with pytest.raises(ValueError):
+        parse_frameworks("autoclf,nonexistent")
+
+
+def test_scoring_aligns_columns_and_imputes_constant():
+    labels = ["a", "b", "c"]
+    proba = scoring.align(np.array([[0.9, 0.1], [0.2, 0.8]]), ["c", "a"], labels)  # class "b" never seen
+    assert np.allclose(proba, [[0.1, 0.0, 0.9], [0.8, 0.0, 0.2]])
+    scores = scoring.score(np.array(["c", "a"]), proba, labels)
+    assert scores["accuracy"] == 1.0 and np.isnan(scores["auc"]) and scores["logloss"] > 0
+    constant = scoring.constant_scores(np.array(["x", "y", "y"]), np.array(["x", "y"]), ["x", "y"])
+    assert constant["auc"] == 0.5 and scoring.main_metric(2) == "auc" and scoring.main_metric(3) == "logloss"
+
+
+def test_isolation_kills_on_time_and_memory(tmp_path):
+    slow = run_limited([sys.executable, "-c", "import time; time.sleep(60)"], 1.0, 4096, tmp_path / "a.log")
+    assert slow.status == "timeout" and slow.wall_s < 20
+    hungry = run_limited([sys.executable, "-c", "import time; x = bytearray(400 * 2**20); time.sleep(60)"],
+                         30.0, 200, tmp_path / "b.log")
+    assert hungry.status == "memory" and hungry.peak_memory_mb > 200
+    ok = run_limited([sys.executable, "-c", "pass"], 30.0, 4096, tmp_path / "c.log")
+    assert ok.status == "ok" and ok.peak_memory_mb > 0
+
+
+def _results() -> pd.DataFrame:
+    rows = []
+    for task, metric, scores, constant in [("t1", "auc", {"A": 0.9, "B": 0.8, "C": 0.8}, 0.5),
+                                           ("t2", "logloss", {"A": 0.2, "B": 0.5, "C": 0.1}, 1.0),
+                                           ("t3", "auc", {"A": 0.7, "B": 0.75, "C": 0.5}, 0.5)]:
+        for framework, value in scores.items():
+            rows.append({"task": task, "framework": framework, "budget": 60.0, "fold": 0, "seed": 0,
+                         "metric": metric, "score": value, "constant_score": constant, "failed": value == 0.5,
+                         "status": "ok", "error": "", "n_train": 90, "n_test": 10, "n_classes": 2, "accuracy": 0.9,
+                         "balanced_accuracy": 0.9, "fit_s": 1.0, "predict_s": 0.1, "over_budget_s": -59.0,
+                         "wall_s": 3.0, "peak_memory_mb": 100.0})
+    return pd.DataFrame(rows)
+
+
+def test_report_ranks_pairwise_and_normalised():
+    results = _results()
+    oriented = report.oriented_scores(results, 60.0)
+    assert oriented.loc["t2", "C"] == -0.1  # log loss turned larger-is-better
+    ranks = report.mean_ranks(oriented)
+    assert ranks.index[0] == "A" and ranks.sum() == pytest.approx(6.0)
+    table = report.pairwise(oriented)
+    assert table.loc["A", "B"] == "2/0/1" and table.loc["B", "C"] == "1/1/1"
+    normalised = report.normalised_scores(results, 60.0)
+    assert normalised.max(axis=1).tolist() == [1.0, 1.0, 1.0] and normalised.loc["t3", "C"] == 0.0
+    summary = report.summary_markdown(results)
+    assert "Mean rank" in summary and "Wins/ties/losses" in summary and "| t2 |" in summary
+
+
+def _mirror(folder):
+    folder.mkdir()
+    cancer = load_breast_cancer(as_frame=True)
+    binary = cancer.data.iloc[:160, :5].copy()
+    binary["grade"] = pd.Categorical(np.where(binary.iloc[:, 0] > binary.iloc[:, 0].median(), "high", "low"))
+    binary["class"] = np.where(cancer.target.iloc[:160] == 1, "benign", "malignant")
+    iris = load_iris(as_frame=True)
+    multi = iris.data.assign(species=iris.target_names[iris.target])
+    binary.to_parquet(folder / "1_tiny-cancer.parquet")
+    multi.to_parquet(folder / "2_tiny-iris.parquet")
+    pd.DataFrame({"file": ["1_tiny-cancer.parquet", "2_tiny-iris.parquet"], "name": ["tiny-cancer", "tiny-iris"],
+                  "openml_did": [1, 2], "n_rows": [160, 150], "n_features": [6, 4], "n_classes": [2, 3],
+                  "suite": ["", ""]}).to_csv(folder / "manifest.csv", index=False)
+
+
+@pytest.mark.slow
+def test_autoclf_benchmark_end_to_end(tmp_path):
+    """`autoclf benchmark` on 2 tiny tasks, autoclf + two baselines: CSV, markdown, PNGs; then resumes."""
+    from autoclf.cli import main
+
+    _mirror(tmp_path / "mirror")
+    out = tmp_path / "bench"
+    argv = ["benchmark", "--suite", str(tmp_path / "mirror"), "--frameworks", "autoclf,hgb,rf", "--time-left", "12",
+            "--folds", "1", "--jobs", "1", "--parallel", "3", "--out", str(out)]
+    main(argv)
+    results = pd.read_csv(out / "results.csv")
+    assert len(results) == 6 and set(results["framework"]) == {"autoclf", "hgb", "rf"}
+    assert set(results["metric"]) == {"auc", "logloss"}
+    baselines = results[results["framework"] != "autoclf"]
+    assert (baselines["status"] == "ok").all() and baselines["score"].notna().all()
+    # autoclf may fail on a machine too loaded for a 12 s search; a failure is recorded and imputed, never lost
+    autoclf = results[results["framework"] == "autoclf"]
+    assert autoclf["score"].notna().all() and (autoclf["wall_s"] <= 12 * 1.25 + 30 + 5).all()
+    assert ((autoclf["status"] == "ok") | autoclf["imputed"]).all()
+    summary = (out / "summary.md").read_text()
+    for text in ("tiny-cancer", "tiny-iris", "Mean rank", "Wins/ties/losses", "normalised score"):
+        assert text in summary
+    for name in ("critical_difference.png", "score_vs_budget.png", "scatter.png"):
+        assert (out / name).read_bytes()[:4] == b"\x89PNG"
+    done = {path: path.stat().st_mtime for path in (out / "runs").rglob("*.json")}
+    assert len(done) == 6
+    main(argv)  # resumes: every run is done, none is repeated
+    assert {path: path.stat().st_mtime for path in (out / "runs").rglob("*.json")} == done
+    assert json.loads((out / "config.json").read_text())["budgets"] == [12.0]
+
+
+def test_quick_suite_is_on_the_mirror():
+    """data/benchmark_suite.csv names ~10 varied data sets, all found on the mirror when it is here."""
+    from autoclf.benchmark.tasks import default_mirror, resolve_tasks
+    from autoclf.data_files import data_path
+
+    suite = pd.read_csv(data_path("benchmark_suite.csv"))
+    assert 8 <= len(suite) <= 12 and suite["n_classes"].nunique() >= 4
+    if not (default_mirror() / "manifest.csv").exists():
+        pytest.skip("no local mirror")
+    tasks = resolve_tasks("quick")
+    assert sorted(task.name for task in tasks) == sorted(suite["name"])

@@ -1,0 +1,212 @@
+"""Distillation (issue 6): MUNGE augmentation, soft-label students, distill on real teachers, report, ONNX."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from autoclf import AutoClassifier
+from autoclf.components.networks import MLPClassifier
+from autoclf.distillation import FAMILIES, StudentClassifier, munge, train_direct
+from autoclf.distillation.distill import split_rows
+from autoclf.distillation.onnx import onnx_available, onnx_predict_proba, to_onnx
+from autoclf.distillation.students import expand_soft_labels
+
+
+# ------------------------------------------------------------------------------------------- augmentation
+@pytest.fixture()
+def mixed_frame() -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    n = 60
+    return pd.DataFrame({
+        "f": rng.normal(size=n),
+        "f_nan": np.where(rng.random(n) < 0.2, np.nan, rng.normal(size=n)),
+        "i": rng.integers(0, 5, n).astype(np.int64),
+        "u8": rng.integers(10, 20, n).astype(np.uint8),
+        "nullable": pd.array(np.where(rng.random(n) < 0.2, None, rng.integers(0, 9, n)), dtype="Int64"),
+        "b": rng.random(n) < 0.5,
+        "cat": pd.Categorical(rng.choice(["a", "b", "c"], n), categories=["a", "b", "c", "unused"]),
+        "obj": pd.Series(np.where(rng.random(n) < 0.1, None, rng.choice(["x", "y"], n)), dtype=object),
+        "s": pd.array(rng.choice(["p", "q", None], n), dtype="string"),
+    })
+
+
+def test_munge_keeps_columns_dtypes_and_categories(mixed_frame):
+    out = munge(mixed_frame, 250, seed=1)
+    assert list(out.columns) == list(mixed_frame.columns) and len(out) == 250
+    assert out.dtypes.to_dict() == mixed_frame.dtypes.to_dict()
+    assert list(out["cat"].cat.categories) == ["a", "b", "c", "unused"]
+    for name in ("cat", "obj", "s", "b"):  # discrete values come from the column itself
+        assert set(out[name].dropna().unique()) <= set(mixed_frame[name].dropna().unique())
+    assert out["u8"].between(10, 19).all() and out["i"].between(0, 4).all()
+    assert not out["f"].isna().any()  # no missing values where the input had none
+    assert not out.equals(mixed_frame.iloc[:0])
+    pd.testing.assert_frame_equal(out, munge(mixed_frame, 250, seed=1))  # seeded
+    # rows stay near the data: swapped numerics spread around their neighbours, not over the whole range
+    assert out["f"].std() < 2 * mixed_frame["f"].std()
+
+
+def test_munge_on_a_canonical_frame_swaps_booleans_never_blurs_them(credit_g):
+    from autoclf.dataset.validator import InputValidator
+
+    X, y = credit_g
+    X = X.assign(flag=np.arange(len(X)) % 3 == 0)
+    validator = InputValidator()
+    canonical, _ = validator.fit_transform(X, y)
+    out = munge(canonical, 500, validator.feature_types_, seed=0)
+    assert validator.feature_types_["flag"] == "boolean"
+    assert set(out["flag"].unique()) <= {0.0, 1.0}
+    assert out.dtypes.to_dict() == canonical.dtypes.to_dict()
+    assert validator.transform(out).shape == out.shape  # the teacher can label MUNGE rows
+
+
+# ------------------------------------------------------------------------------------------- students
+def test_soft_label_expansion_reproduces_the_soft_targets_as_weights():
+    targets = np.array([[0.7, 0.3, 0.0], [0.0005, 0.4995, 0.5]])
+    rows, labels, weight = expand_soft_labels(targets, np.ones(2))
+    assert rows.tolist() == [0, 0, 1, 1] and labels.tolist() == [0, 1, 1, 2]
+    np.testing.assert_allclose(weight, [0.7, 0.3, 0.4995, 0.5], rtol=1e-3)
+
+
+def test_mlp_classifier_trains_on_soft_targets(vehicle):
+    X, y = vehicle
+    X = X.to_numpy()[:300]
+    codes = pd.factorize(y.iloc[:300], sort=True)[0]
+    soft = 0.7 * np.eye(4)[codes] + 0.075
+    model = MLPClassifier(max_epochs=5, width=32, n_layers=1, random_state=0)
+    model.fit(X, y.iloc[:300], soft_targets=soft)
+    assert model.predict_proba(X).shape == (300, 4) and model.n_epochs_ >= 1
+    with pytest.raises(ValueError, match="soft_targets must have shape"):
+        model.fit(X, y.iloc[:300], soft_targets=soft[:, :3])
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_each_student_family_learns_soft_labels_on_raw_frames(credit_g, family):
+    X, y = credit_g
+    X, y = X.iloc[:300], y.iloc[:300]
+    soft = np.where((y == "good").to_numpy()[:, None], [0.2, 0.8], [0.7, 0.3])  # columns: bad, good
+    params = {"max_epochs": 10} if family == "mlp" else {}
+    student = StudentClassifier(family, params).fit(X, y, soft_labels=soft)
+    proba = student.predict_proba(X)
+    assert list(student.classes_) == ["bad", "good"] and proba.shape == (300, 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert roc_auc_score(y, proba[:, 1]) > 0.75  # learnt the (label-aligned) soft targets
+    assert set(student.predict(X.iloc[:20])) <= {"bad", "good"}
+    if family == "tree":  # a regression tree on probabilities: its leaves average the soft targets
+        assert proba.max() <= 0.8 + 1e-9 and proba.min() >= 0.2 - 1e-9
+
+
+def test_split_rows_keeps_every_class_in_training():
+    codes = np.array([0] * 50 + [1] * 40 + [2])
+    train, valid = split_rows(codes, 0.2, seed=0)
+    assert set(codes[train]) == {0, 1, 2} and len(valid) == 18 and not set(train) & set(valid)
+
+
+# ---------------------------------------------------------------------------------- distill on teachers
+@pytest.fixture(scope="module")
+def credit_split():
+    frame = pd.read_parquet(Path(__file__).resolve().parents[1] / "data" / "credit-g.parquet")
+    X, y = frame.drop(columns=["class"]), frame["class"]
+    return X.iloc[:700], y.iloc[:700], X.iloc[700:], y.iloc[700:]
+
+
+@pytest.fixture(scope="module")
+def forest_teacher(credit_split, tmp_path_factory):
+    X, y, _, _ = credit_split
+    folder = tmp_path_factory.mktemp("forest_run")
+    teacher = AutoClassifier(time_left=60, per_run_time_limit=30, n_trials=2, include=["random_forest"],
+                             resampling="holdout", seed=0, verbose=0, tmp_folder=folder / "store").fit(X, y)
+    return teacher, folder / "store"
+
+
+@pytest.fixture(scope="module")
+def network_teacher(credit_split):
+    X, y, _, _ = credit_split
+    small = {"classifier:__choice__": "mlp", "classifier:mlp:max_epochs": 20, "classifier:mlp:width": 64}
+    return AutoClassifier(time_left=60, per_run_time_limit=30, n_trials=1, include=["mlp"], resampling="holdout",
+                          initial_configurations=[small], seed=0, verbose=0).fit(X, y)
+
+
+def test_distill_a_forest_teacher_into_an_auto_student(forest_teacher, credit_split):
+    teacher, _ = forest_teacher
+    X, y, X_test, y_test = credit_split
+    student = teacher.distill(X, y, student="auto", augment_factor=2, time_left=12)
+    assert teacher.student_ is student and isinstance(student, StudentClassifier)
+    assert list(student.classes_) == list(teacher.classes_)
+    assert student.family in FAMILIES
+    assert sum(trial["chosen"] for trial in student.selection_) == 1
+    assert len({trial["family"] for trial in student.selection_}) >= 2  # auto tried several families
+    assert roc_auc_score(y_test, student.predict_proba(X_test)[:, 1]) > 0.65
+    report = teacher.distillation_report(X_test, y_test)
+    assert list(report.index) == ["teacher", "student"]
+    assert {"score", "latency_ms_batch_1", "latency_ms_per_row_batch_1000", "size_mb"} <= set(report.columns)
+    assert (report.to_numpy() > 0).all() and report.attrs["size_ratio"] < 1
+    assert report.attrs["metric"] == "roc_auc" and 0.8 < report.attrs["score_ratio"] < 1.2
+
+
+def test_distill_a_network_teacher_into_a_network_student_without_augmentation(network_teacher, credit_split):
+    X, y, X_test, y_test = credit_split
+    student = network_teacher.distill(X, y, student="mlp", augment=None, time_left=10)
+    assert student.family == "mlp" and list(student.classes_) == ["bad", "good"]
+    assert roc_auc_score(y_test, student.predict_proba(X_test)[:, 1]) > 0.6
+
+
+def test_train_direct_gives_the_hard_label_twin(forest_teacher, credit_split):
+    teacher, _ = forest_teacher
+    X, y, X_test, _ = credit_split
+    twin = train_direct(teacher, X, y, "tree", time_left=5)
+    assert twin.family == "tree" and twin.predict_proba(X_test).shape == (len(X_test), 2)
+
+
+def test_distill_rejects_bad_arguments(forest_teacher, credit_split):
+    teacher, _ = forest_teacher
+    X, y, _, _ = credit_split
+    with pytest.raises(ValueError, match="lacks the teacher's classes"):
+        teacher.distill(X[y == "good"], y[y == "good"], time_left=5)
+    with pytest.raises(ValueError, match="augment must be"):
+        teacher.distill(X, y, augment="smote", time_left=5)
+    with pytest.raises(ValueError, match="student must be"):
+        teacher.distill(X, y, student="xgboost", time_left=5)
+
+
+def test_a_student_loads_from_its_own_pickle_in_a_fresh_process(forest_teacher, credit_split, tmp_path):
+    teacher, store = forest_teacher
+    X, y, X_test, _ = credit_split
+    student = teacher.distill(X, y, student="hist_gb", augment_factor=1, time_left=8)
+    assert not store.exists()  # the teacher's run store is gone after fit
+    joblib.dump(student, tmp_path / "student.joblib")
+    X_test.to_parquet(tmp_path / "rows.parquet")
+    code = (
+        "import joblib, numpy as np, pandas as pd; "
+        f"s = joblib.load({str(tmp_path / 'student.joblib')!r}); "
+        f"rows = pd.read_parquet({str(tmp_path / 'rows.parquet')!r}); "
+        f"np.save({str(tmp_path / 'proba.npy')!r}, s.predict_proba(rows))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    np.testing.assert_array_equal(np.load(tmp_path / "proba.npy"), student.predict_proba(X_test))
+
+
+# ------------------------------------------------------------------------------------------------ ONNX
+@pytest.mark.skipif(not onnx_available(), reason="the onnx extra (skl2onnx, onnx, onnxruntime) is not installed: "
+                    "pip install 'autoclf[onnx]'")
+@pytest.mark.parametrize("family", FAMILIES)
+def test_onnx_runtime_gives_the_students_probabilities(credit_g, family, tmp_path):
+    X, y = credit_g
+    X, y = X.iloc[:300], y.iloc[:300]
+    soft = np.where((y == "good").to_numpy()[:, None], [0.25, 0.75], [0.6, 0.4])
+    student = StudentClassifier(family, {"max_epochs": 5} if family == "mlp" else {}).fit(X, y, soft_labels=soft)
+    if family == "hist_gb":  # skl2onnx cannot convert scikit-learn 1.9's HistGradientBoosting faithfully
+        with pytest.raises(NotImplementedError, match="ONNX export supports"):
+            to_onnx(student)
+        return
+    content = to_onnx(student, path=str(tmp_path / "student.onnx"))
+    assert (tmp_path / "student.onnx").stat().st_size == len(content)
+    np.testing.assert_allclose(onnx_predict_proba(content, student, X), student.predict_proba(X), atol=1e-5)

@@ -1,0 +1,42 @@
+"""Permutation importances on held-out data, and the two inspection plots."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from autoclf import AutoClassifier
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    rng = np.random.default_rng(0)
+    n = 400
+    X = pd.DataFrame({"noise": rng.normal(size=n), "signal": rng.normal(size=n),
+                      "colour": rng.choice(["red", "blue"], n)})
+    y = pd.Series(np.where(X["signal"] + 0.3 * (X["colour"] == "red") > 0, "pos", "neg"))
+    model = AutoClassifier(time_left=60, n_trials=3, include={"classifier": ["decision_tree", "logistic_regression"]},
+                           warm_start=None, resampling="holdout", verbose=0).fit(X.iloc[:300], y.iloc[:300])
+    return model, X.iloc[300:], y.iloc[300:]
+
+
+def test_permutation_importances_rank_the_informative_column_first(fitted):
+    model, X_test, y_test = fitted
+    frame = model.permutation_importances(X_test, y_test, n_repeats=3)
+    assert list(frame.columns) == ["feature", "importance_mean", "importance_std"]
+    assert frame["feature"].iloc[0] == "signal" and frame["importance_mean"].iloc[0] > 0.05
+    assert model.feature_importances_.shape == (3,)
+    by_name = dict(zip(model.feature_names_in_, model.feature_importances_))
+    assert by_name["signal"] > by_name["noise"] and abs(by_name["noise"]) < 0.05
+    with pytest.raises(ValueError, match="not seen at fit time"):
+        model.permutation_importances(X_test.iloc[:5], ["maybe"] * 5)
+
+
+def test_plots_write_png_files(fitted, tmp_path):
+    model, X_test, y_test = fitted
+    model.permutation_importances(X_test, y_test, n_repeats=2)
+    model.plot_feature_importances(tmp_path / "importances.png")
+    model.plot_performance_over_time(tmp_path / "over_time.png")
+    for name in ("importances.png", "over_time.png"):
+        assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
