@@ -11,8 +11,9 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -169,7 +170,8 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         resampling = choose_resampling(self.resampling, info)
         splits = make_splits(y_codes, resampling, self.folds, self.holdout_size, seed=self.seed)
         store.initialise(TrialTask(X_canonical, y_codes, info, splits, metric, registry))
-        warm = self._metalearning_configurations(space, X_canonical, y_codes, info, start)
+        # computed in the background while the default configuration's trial runs (see optimization/head_start)
+        warm = partial(self._metalearning_configurations, space, X_canonical, y_codes, info, start)
 
         try:
             results, served, best = self._search_and_refit(store, space, metric, start, deadline, info.n_classes,
@@ -203,10 +205,11 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
 
     def _search_and_refit(
         self, store, space, metric, start: float, deadline: float, n_classes: int, n_splits: int,
-        warm_configs: Sequence[Any] = (),
+        warm_configs: Callable[[], Sequence[Any]] = tuple,
     ):
         from autoclf.configspace.builder import classifier_defaults, complete_configuration
         from autoclf.ensembles.builder import EnsembleBuilder
+        from autoclf.optimization.head_start import HeadStartProposer
         from autoclf.optimization.search_loop import Limits, run_search
         from autoclf.optimization.smac_proposer import SmacProposer
         from autoclf.progress import SearchProgress
@@ -216,18 +219,24 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         train_share = (1 - self.holdout_size) if n_splits == 1 else (n_splits - 1) / n_splits
         refit_share = 1.3 / (n_splits * train_share)
         limits = Limits(start, deadline, float(per_run), self.memory_limit, self.n_trials, refit_share)
-        initial = [complete_configuration(space, partial) for partial in self.initial_configurations or ()]
-        for config in initial:
+        user = [complete_configuration(space, given) for given in self.initial_configurations or ()]
+        for config in user:
             config.origin = "user"
-        initial += [config for config in warm_configs if config not in initial]  # origins set by warmstart
-        for config in classifier_defaults(space):
-            config.origin = "default"
-            initial.append(config)
+
+        def build_proposer() -> SmacProposer:
+            initial = user + [config for config in warm_configs() if config not in user]  # origins set by warmstart
+            for config in classifier_defaults(space):
+                config.origin = "default"
+                initial.append(config)
+            return SmacProposer(space, store.root / "smac3", self.seed, metric.worst_loss, initial_configs=initial,
+                                multi_fidelity=self.multi_fidelity)
+
         builder = EnsembleBuilder(store, metric, self.ensemble, self.ensemble_size, self.ensemble_nbest, self.seed,
                                   start, refit_share=limits.refit_share if self.refit else None,
                                   cross_validated=n_splits > 1)
-        proposer = SmacProposer(space, store.root / "smac3", self.seed, metric.worst_loss, initial_configs=initial,
-                                multi_fidelity=self.multi_fidelity)
+        # multi-fidelity asks for budgets, so the default's full-budget head start would not match SMAC's first ask
+        proposer = build_proposer() if self.multi_fidelity else HeadStartProposer(
+            build_proposer, space.get_default_configuration())
         best_score: list[float | None] = [None]
 
         warm = ["torch"] if "mlp" in space["classifier:__choice__"].choices else []
