@@ -209,7 +209,6 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
     ):
         from autoclf.configspace.builder import classifier_defaults, complete_configuration
         from autoclf.ensembles.builder import EnsembleBuilder
-        from autoclf.optimization.head_start import HeadStartProposer
         from autoclf.optimization.search_loop import Limits, run_search
         from autoclf.optimization.smac_proposer import SmacProposer
         from autoclf.progress import SearchProgress
@@ -234,9 +233,10 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         builder = EnsembleBuilder(store, metric, self.ensemble, self.ensemble_size, self.ensemble_nbest, self.seed,
                                   start, refit_share=limits.refit_share if self.refit else None,
                                   cross_validated=n_splits > 1)
-        # multi-fidelity asks for budgets, so the default's full-budget head start would not match SMAC's first ask
-        proposer = build_proposer() if self.multi_fidelity else HeadStartProposer(
-            build_proposer, space.get_default_configuration())
+        # The head start (optimization/head_start.py: the default's trial runs while SMAC and the warm start are
+        # built in a thread) is not wired in: with it, the Ctrl-C tests failed in one full-suite run (the interrupt
+        # was lost) and the cause is not found yet. Until then, SMAC is built here, before any trial.
+        proposer = build_proposer()
         best_score: list[float | None] = [None]
 
         warm = ["torch"] if "mlp" in space["classifier:__choice__"].choices else []
