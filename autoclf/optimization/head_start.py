@@ -5,8 +5,11 @@ for kNN) take one to a few seconds, and a fit's first trial needs none of it: SM
 default configuration first anyway. So the first ``ask`` returns the default at once (the head start) while a
 background thread builds the real proposer; when SMAC later proposes that same configuration, the head
 start's result is told to it instead of running it twice. Measured in benchmarks/warm_start.py: without this,
-every warm-started variant was behind a cold start at 10 % of a 60 s budget only because its first trial
+every warm-started variant was behind a cold start at 10 % of a 60 s budget partly because its first trial
 started later.
+
+Not wired into ``AutoClassifier.fit`` yet: with it, a Ctrl-C during fit was lost in one full-suite run (see the
+comment in ``AutoClassifier._search_and_refit``).
 """
 
 from __future__ import annotations
