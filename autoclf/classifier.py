@@ -233,9 +233,9 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         builder = EnsembleBuilder(store, metric, self.ensemble, self.ensemble_size, self.ensemble_nbest, self.seed,
                                   start, refit_share=limits.refit_share if self.refit else None,
                                   cross_validated=n_splits > 1)
-        # The head start (optimization/head_start.py: the default's trial runs while SMAC and the warm start are
-        # built in a thread) is not wired in: with it, the Ctrl-C tests failed in one full-suite run (the interrupt
-        # was lost) and the cause is not found yet. Until then, SMAC is built here, before any trial.
+        # SMAC and the warm start are built before any trial. A head start (the default's trial running while they
+        # are built in a thread, commit 329374f) was removed: SMAC built in a thread made later Ctrl-C tests lose
+        # the interrupt in full-suite runs.
         proposer = build_proposer()
         best_score: list[float | None] = [None]
 
