@@ -7,37 +7,27 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
-import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from functools import partial
-from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
-import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from autoclf import reporting
 from autoclf.evaluation.result import TrialResult
+from autoclf.fit_rules import (END_SLACK_SECONDS, check_parameters, choose_resampling, default_per_run, is_better,
+                               make_tmp_folder)
+from autoclf.fitted_api import FittedModelMixin
+from autoclf.optimization.interrupts import noting_interrupts
 
 logger = logging.getLogger(__name__)
 
-#: seconds kept free at the end of fit for cleanup, so fit returns within time_left
-END_SLACK_SECONDS = 0.5
-#: smallest time_left accepted: starting the trial worker (imports) alone takes seconds on a cold process,
-#: so a smaller budget could not finish one trial and would only overrun; refused early with a clear error
-MIN_TIME_LEFT_SECONDS = 5.0
-#: resampling="auto" cross-validates data up to this many cells (rows x features)
-AUTO_CV_CELLS = 200_000
 
 
-class AutoClassifier(ClassifierMixin, BaseEstimator):
+class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
     """Finds a strong classification pipeline for tabular data within ``time_left`` seconds.
 
     Parameters
@@ -152,7 +142,7 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
     # ------------------------------------------------------------------ fit
     def fit(self, X, y) -> "AutoClassifier":
         start = time.perf_counter()
-        self._check_parameters()
+        check_parameters(self)
         deadline = start + float(self.time_left) - END_SLACK_SECONDS
         from autoclf.configspace.builder import build_configuration_space
         from autoclf.dataset.validator import InputValidator
@@ -160,7 +150,7 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         from autoclf.evaluation.splitting import make_splits
         from autoclf.metrics import get_metric
 
-        store = RunStore(self._make_tmp_folder())  # fails early when the folder is not writable
+        store = RunStore(make_tmp_folder(self.tmp_folder))  # fails early when the folder is not writable
         validator = InputValidator(feature_types=self.feature_types)
         X_canonical, y_codes = validator.fit_transform(X, y)
         info = validator.info_
@@ -207,7 +197,7 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         self, store, space, metric, start: float, deadline: float, n_classes: int, n_splits: int,
         warm_configs: Callable[[], Sequence[Any]] = tuple,
     ):
-        from autoclf.configspace.builder import classifier_defaults, complete_configuration
+        from autoclf.configspace.builder import alternate, classifier_defaults, complete_configuration
         from autoclf.ensembles.builder import EnsembleBuilder
         from autoclf.optimization.search_loop import Limits, run_search
         from autoclf.optimization.smac_proposer import SmacProposer
@@ -223,11 +213,12 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
             config.origin = "user"
 
         def build_proposer() -> SmacProposer:
-            initial = user + [config for config in warm_configs() if config not in user]  # origins set by warmstart
-            for config in classifier_defaults(space):
+            warm = [config for config in warm_configs() if config not in user]  # origins set by the warm start
+            defaults = classifier_defaults(space)
+            for config in defaults:
                 config.origin = "default"
-                initial.append(config)
-            return SmacProposer(space, store.root / "smac3", self.seed, metric.worst_loss, initial_configs=initial,
+            return SmacProposer(space, store.root / "smac3", self.seed, metric.worst_loss,
+                                initial_configs=user + alternate(defaults, warm),
                                 multi_fidelity=self.multi_fidelity)
 
         builder = EnsembleBuilder(store, metric, self.ensemble, self.ensemble_size, self.ensemble_nbest, self.seed,
@@ -241,10 +232,10 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
 
         warm = ["torch"] if "mlp" in space["classifier:__choice__"].choices else []
         progress = SearchProgress(deadline - start, metric.name, self.verbose > 0)
-        with self._runner(store, warm) as worker, progress as bar, _noting_interrupts() as interrupted:
+        with self._runner(store, warm) as worker, progress as bar, noting_interrupts() as interrupted:
 
             def on_result(result: TrialResult) -> None:
-                if result.ok and (best_score[0] is None or _better(result, best_score[0], metric)):
+                if result.ok and (best_score[0] is None or is_better(result, best_score[0], metric)):
                     best_score[0] = result.score
                 bar.update(result.trial_id + 1, best_score[0])
                 builder.on_result(result)  # refreshes the ensemble every few trials, so one is always current
@@ -286,7 +277,6 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
 
     def _runner(self, store, warm: list[str]):
         """Where trials run: one worker process, or Dask (``n_jobs`` > 1 or a ``dask_client``)."""
-        from contextlib import contextmanager
 
         from autoclf.evaluation.worker import Worker
         from autoclf.parallel.runner import SerialRunner
@@ -309,50 +299,6 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
 
         registry = default_registry()
         return registry.with_components(self.extra_components) if self.extra_components else registry
-
-    def _make_tmp_folder(self) -> Path:
-        if self.tmp_folder is None:
-            return Path(tempfile.mkdtemp(prefix="autoclf_"))
-        folder = Path(self.tmp_folder)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            probe = folder / ".write_test"
-            probe.write_text("ok")
-            probe.unlink()
-        except OSError as error:
-            raise ValueError(f"tmp_folder {str(folder)!r} is not writable: {error}") from error
-        return folder
-
-    def _check_parameters(self) -> None:
-        if not isinstance(self.time_left, (int, float)) or not self.time_left > 0:
-            raise ValueError(f"time_left must be a positive number of seconds, got {self.time_left!r}")
-        if self.time_left < MIN_TIME_LEFT_SECONDS:
-            raise ValueError(f"time_left={self.time_left!r} s is below the minimum of {MIN_TIME_LEFT_SECONDS:g} s: "
-                             "starting the trial worker and running one trial takes a few seconds")
-        if self.per_run_time_limit is not None and not self.per_run_time_limit > 0:
-            raise ValueError(f"per_run_time_limit must be positive, got {self.per_run_time_limit!r}")
-        if self.memory_limit is not None and not self.memory_limit > 0:
-            raise ValueError(f"memory_limit must be a positive number of MB or None, got {self.memory_limit!r}")
-        if self.n_trials is not None and (not isinstance(self.n_trials, (int, np.integer)) or self.n_trials < 1):
-            raise ValueError(f"n_trials must be a positive integer or None, got {self.n_trials!r}")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)) or self.seed < 0:
-            raise ValueError(f"seed must be a non-negative integer, got {self.seed!r}")
-        if not isinstance(self.verbose, (int, np.integer)) or self.verbose < 0:
-            raise ValueError(f"verbose must be a non-negative integer (0 silent, 1 progress bar), got {self.verbose!r}")
-        if not 0 < self.holdout_size < 1:
-            raise ValueError(f"holdout_size must be in (0, 1), got {self.holdout_size!r}")
-        if not isinstance(self.n_jobs, (int, np.integer)) or not (self.n_jobs >= 1 or self.n_jobs == -1):
-            raise ValueError(f"n_jobs must be a positive integer or -1 (all cores), got {self.n_jobs!r}")
-        if self.dask_client is not None and not hasattr(self.dask_client, "submit"):
-            raise TypeError(f"dask_client must be a distributed.Client, got {type(self.dask_client).__name__}")
-        if self.warm_start not in (None, False, True, "knn", "portfolio", "both"):
-            raise ValueError(f"warm_start must be 'knn', 'portfolio', 'both' or None, got {self.warm_start!r}")
-        if self.ensemble not in ("selection", "stacking", "best"):
-            raise ValueError(f"ensemble must be 'selection', 'stacking' or 'best', got {self.ensemble!r}")
-        for name in ("ensemble_size", "ensemble_nbest"):
-            value = getattr(self, name)
-            if not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
 
     def __sklearn_clone__(self) -> "AutoClassifier":
         """clone() as usual, except that a Dask client is shared, not deep-copied (it holds live sockets)."""
@@ -384,35 +330,6 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         codes = np.argmax(self.predict_proba(X), axis=1)
         return self.validator_.decode_target(codes)
 
-    # ---------------------------------------------------------- distillation
-    def distill(self, X, y, student: Any = "auto", augment: str | None = "munge", augment_factor: float = 5.0,
-                time_left: float = 60.0, seed: int | None = None, min_speedup: float = 10.0):
-        """One small, fast student (a scikit-learn classifier with its own preprocessing that pickles alone)
-        trained on this model's probabilities for the training data (X, y) and MUNGE rows near it.
-
-        X, y are the training data, passed again: fit does not keep them, so that a saved model never
-        carries the training set (size, privacy) and the run store can go. ``student``: "auto" (the best
-        of mlp, hist_gb, tree and logistic on held-out rows), one of those, or a scikit-learn classifier.
-        The best held-out score wins, except that one at least ``min_speedup`` times faster than this
-        model wins if it scores within 1 % of it. Kept as ``student_``. See
-        ``autoclf.distillation``.
-        """
-        from autoclf.distillation.distill import distill
-
-        check_is_fitted(self, "model_")
-        self.student_ = distill(self, X, y, student=student, augment=augment, augment_factor=augment_factor,
-                                time_left=time_left, seed=self.seed if seed is None else seed,
-                                min_speedup=min_speedup)
-        return self.student_
-
-    def distillation_report(self, X_test, y_test, student: Any = None) -> pd.DataFrame:
-        """Teacher (this model) vs student (``student_`` by default) on (X_test, y_test): score, predict
-        latency per row for batches of 1 and 1000, size on disk; ratios in the frame's ``attrs``."""
-        from autoclf.distillation.report import distillation_report
-
-        student = self.student_ if student is None else student
-        return distillation_report(self, student, X_test, y_test)
-
     # ------------------------------------------------------------ inspection
     def get_configuration_space(self, X, y):
         """The search space this estimator would search for (X, y), without fitting anything."""
@@ -422,107 +339,3 @@ class AutoClassifier(ClassifierMixin, BaseEstimator):
         validator = InputValidator(feature_types=self.feature_types).fit(X, y)
         return build_configuration_space(validator.info_, self._registry(), self.include, self.exclude,
                                          seed=self.seed)
-
-    def leaderboard(self) -> pd.DataFrame:
-        check_is_fitted(self, "results_")
-        return reporting.leaderboard(self.results_, self.metric_.name, getattr(self, "ensemble_weights_", None))
-
-    def show_models(self) -> str:
-        """The served ensemble's members, heaviest first: weight, trial, held-out score, whether refit, model."""
-        check_is_fitted(self, "model_")
-        return reporting.show_models(self.results_, self.ensemble_weights_, self.refitted_trials_,
-                                     self.metric_.name, self.ensemble_kind_, self.ensemble_loss_)
-
-    def plot_ensemble(self, path: str | os.PathLike) -> None:
-        """Write a PNG of the ensemble's held-out loss and the best single model's loss over the fit."""
-        check_is_fitted(self, "ensemble_history_")
-        reporting.plot_ensemble_history(self.ensemble_history_, self.metric_.name, path)
-
-    def permutation_importances(self, X, y, n_repeats: int = 5, max_rows: int | None = 2000) -> pd.DataFrame:
-        """Permutation importance of each column on HELD-OUT (X, y), most important first
-        (``autoclf.inspection``); also sets ``feature_importances_`` (one value per column, fit-time order)."""
-        from autoclf.inspection import permutation_importances
-
-        check_is_fitted(self, "model_")
-        frame = permutation_importances(self, X, y, n_repeats=n_repeats, max_rows=max_rows, seed=self.seed)
-        self.permutation_importances_ = frame
-        names = [str(name) for name in self.validator_.feature_names_in_]
-        self.feature_importances_ = frame.set_index("feature")["importance_mean"].reindex(names).to_numpy()
-        return frame
-
-    def plot_feature_importances(self, path: str | os.PathLike, top: int = 20) -> None:
-        """Write a PNG bar chart of the importances computed by ``permutation_importances``."""
-        from autoclf.inspection import plot_feature_importances
-
-        check_is_fitted(self, "permutation_importances_")
-        plot_feature_importances(self.permutation_importances_, path, top, self.metric_.name)
-
-    def plot_performance_over_time(self, path: str | os.PathLike) -> None:
-        """Write a PNG of each trial's held-out loss and the best loss so far against time since fit started."""
-        from autoclf.inspection import plot_performance_over_time
-
-        plot_performance_over_time(self.results_, self.trajectory_, self.metric_.name, path)
-
-    def sprint_statistics(self) -> str:
-        check_is_fitted(self, "results_")
-        return reporting.sprint_statistics(self.results_, self.metric_.name, self.best_trial_, self.fit_seconds_)
-
-    @property
-    def cv_results_(self) -> dict[str, Any]:
-        check_is_fitted(self, "results_")
-        return reporting.cv_results(self.results_)
-
-    @property
-    def trajectory_(self) -> list[tuple[float, float]]:
-        check_is_fitted(self, "results_")
-        return reporting.trajectory(self.results_)
-
-    # ----------------------------------------------------------- persistence
-    def save(self, path: str | os.PathLike) -> None:
-        """Pickle the fitted estimator (everything predict needs; not the run store)."""
-        joblib.dump(self, path)
-
-    @classmethod
-    def load(cls, path: str | os.PathLike) -> "AutoClassifier":
-        model = joblib.load(path)
-        if not isinstance(model, cls):
-            raise TypeError(f"{path} holds a {type(model).__name__}, not an AutoClassifier")
-        return model
-
-
-def default_per_run(time_left: float) -> float:
-    """A tenth of the budget, as auto-sklearn; on small budgets at least 5 s (or a third of the budget)."""
-    return max(time_left / 10, min(5.0, time_left / 3))
-
-
-def choose_resampling(resampling: str, info) -> str:
-    """Resolve resampling="auto": cross-validation where a holdout set would be small, holdout elsewhere."""
-    if resampling != "auto":
-        return resampling
-    return "cv" if info.n_rows * max(info.n_features, 1) <= AUTO_CV_CELLS else "holdout"
-
-
-@contextmanager
-def _noting_interrupts() -> Iterator[list[bool]]:
-    """Notes a Ctrl-C that the search loop catches (it stops and keeps the finished trials), so a fit with no
-    finished trial can say it was interrupted. Only the main thread may set signal handlers."""
-    noted: list[bool] = []
-    previous = signal.getsignal(signal.SIGINT)
-    if threading.current_thread() is not threading.main_thread() or not callable(previous):
-        yield noted
-        return
-
-    def handler(signum: int, frame: Any) -> None:
-        noted.append(True)
-        previous(signum, frame)  # Python's default handler raises KeyboardInterrupt
-
-    signal.signal(signal.SIGINT, handler)
-    try:
-        yield noted
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-def _better(result: TrialResult, best_score: float, metric) -> bool:
-    return result.score > best_score if metric.greater_is_better else result.score < best_score
-

@@ -41,6 +41,15 @@ def credit_g():
 
 
 @pytest.fixture(scope="session")
+def credit_g_split(credit_g):
+    """credit-g as (X_train, X_test, y_train, y_test): a stratified 25 % test split, seed 0."""
+    from sklearn.model_selection import train_test_split
+
+    X, y = credit_g
+    return train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
+
+
+@pytest.fixture(scope="session")
 def vehicle():
     """vehicle (OpenML 54): 846 rows, 18 numeric features, 4 classes."""
     return load_mirror("54_vehicle.parquet")

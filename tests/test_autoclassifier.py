@@ -7,28 +7,21 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import train_test_split
 
 from autoclf import AutoClassifier
 from conftest import FAST, MIRROR
 
 
 @pytest.fixture(scope="module")
-def split(credit_g):
-    X, y = credit_g
-    return train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
-
-
-@pytest.fixture(scope="module")
-def fitted(split, tmp_path_factory):
-    X_train, _, y_train, _ = split
+def fitted(credit_g_split, tmp_path_factory):
+    X_train, _, y_train, _ = credit_g_split
     model = AutoClassifier(time_left=120, n_trials=6, include={"classifier": FAST}, seed=0, verbose=0,
                            tmp_folder=tmp_path_factory.mktemp("run") / "store", keep_tmp=True)
     return model.fit(X_train, y_train)
 
 
-def test_predictions_beat_chance_and_keep_label_type(fitted, split):
-    _, X_test, _, y_test = split
+def test_predictions_beat_chance_and_keep_label_type(fitted, credit_g_split):
+    _, X_test, _, y_test = credit_g_split
     predictions = fitted.predict(X_test)
     assert set(predictions) <= {"good", "bad"} and len(predictions) == len(X_test)
     proba = fitted.predict_proba(X_test)
@@ -69,8 +62,8 @@ def test_run_store_holds_every_successful_trial(fitted):
             assert store.has_model(record.trial_id)
 
 
-def test_save_and_load_in_a_fresh_process(fitted, split, tmp_path):
-    _, X_test, _, _ = split
+def test_save_and_load_in_a_fresh_process(fitted, credit_g_split, tmp_path):
+    _, X_test, _, _ = credit_g_split
     path = tmp_path / "model.joblib"
     fitted.save(path)
     X_test.to_parquet(tmp_path / "test.parquet")

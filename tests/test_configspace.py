@@ -7,6 +7,7 @@ from sklearn.model_selection import train_test_split
 from autoclf.components.registry import default_registry
 from autoclf.configspace.builder import (
     build_configuration_space,
+    alternate,
     classifier_defaults,
     complete_configuration,
     space_hash,
@@ -120,3 +121,13 @@ def test_family_defaults_cover_trees_linear_models_and_networks(credit):
     choice = narrow["classifier:__choice__"]
     others = [name for name in choice.choices if name != choice.default_value]
     assert [c["classifier:__choice__"] for c in classifier_defaults(narrow, 1)] == others[:1]
+
+
+def test_initial_design_takes_family_defaults_and_warm_starts_in_turn(credit):
+    space = build_configuration_space(credit[2], default_registry())
+    defaults = classifier_defaults(space)
+    warm = [complete_configuration(space, {"classifier:__choice__": name}) for name in ("mlp", "sgd", "lda")]
+    names = [config["classifier:__choice__"] for config in alternate(defaults, warm)]
+    # the mlp pick equals the mlp family default and is not run twice
+    assert names == ["random_forest", "mlp", "extra_trees", "sgd", "logistic_regression", "lda"]
+    assert alternate(defaults, []) == defaults and alternate([], warm) == warm

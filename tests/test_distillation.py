@@ -87,6 +87,19 @@ def test_mlp_classifier_trains_on_soft_targets(vehicle):
         model.fit(X, y.iloc[:300], soft_targets=soft[:, :3])
 
 
+
+@pytest.mark.parametrize("bad, message", [
+    ([[0.5, 0.5, 0.0]] * 40, r"shape \(n_samples, n_classes\) = \(40, 2\)"),
+    ([[-0.1, 1.1]] * 40, "finite, non-negative"),
+    ([[np.nan, 1.0]] * 40, "finite, non-negative"),
+    ([[0.0, 0.0]] + [[0.5, 0.5]] * 39, "every row of soft_labels must have a positive sum"),
+])
+def test_soft_labels_are_checked_before_a_student_trains(credit_g, bad, message):
+    X, y = credit_g
+    with pytest.raises(ValueError, match=message):
+        StudentClassifier("logistic").fit(X.iloc[:40], y.iloc[:40], soft_labels=np.array(bad))
+
+
 @pytest.mark.parametrize("family", FAMILIES)
 def test_each_student_family_learns_soft_labels_on_raw_frames(credit_g, family):
     X, y = credit_g

@@ -8,7 +8,6 @@ import pytest
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss
-from sklearn.model_selection import train_test_split
 from sklearn.naive_bayes import GaussianNB
 from sklearn.tree import DecisionTreeClassifier
 
@@ -113,22 +112,16 @@ def test_candidates_are_the_n_best_plus_each_familys_best(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def credit_split(credit_g):
-    X, y = credit_g
-    return train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
-
-
-@pytest.fixture(scope="module")
-def selection_fit(credit_split, tmp_path_factory):
-    X_train, _, y_train, _ = credit_split
+def selection_fit(credit_g_split, tmp_path_factory):
+    X_train, _, y_train, _ = credit_g_split
     model = AutoClassifier(time_left=120, n_trials=6, include={"classifier": FAST}, resampling="holdout", seed=0,
                            verbose=0, tmp_folder=tmp_path_factory.mktemp("ens") / "store", keep_tmp=True)
     return model.fit(X_train, y_train)
 
 
-def test_selection_is_served_and_reported(selection_fit, credit_split, tmp_path):
+def test_selection_is_served_and_reported(selection_fit, credit_g_split, tmp_path):
     model = selection_fit
-    _, X_test, _, y_test = credit_split
+    _, X_test, _, y_test = credit_g_split
     board = model.leaderboard()
     assert np.isclose(board["ensemble_weight"].sum(), 1.0)
     assert set(board.loc[board["ensemble_weight"] > 0, "trial_id"]) == set(model.ensemble_weights_)

@@ -235,3 +235,18 @@ def classifier_defaults(space: ConfigurationSpace, n: int = len(FAMILY_DEFAULTS)
     candidates += [name for name in choice.choices if name not in candidates]
     others = [name for name in candidates if name != choice.default_value][:n]
     return [complete_configuration(space, {choice.name: name}) for name in others]
+
+
+def alternate(defaults: list[Configuration], warm: list[Configuration]) -> list[Configuration]:
+    """The initial design after the space's default: family defaults and warm-start configurations taken in
+    turn (default, warm, default, warm, ...), then the rest of the longer list.
+
+    Family defaults are cheap and cover the main families, which is what wins in the first minutes (cold
+    start ran them first); warm-start configurations are tuned elsewhere and often slower (networks, many
+    trees). Taking them in turn keeps early trials cheap and still runs the warm start's first pick as the
+    third trial. Warm-first (before 2026-11-29) delayed the cheap models: see benchmarks/warm_start.py.
+    """
+    ordered: list[Configuration] = []
+    for index in range(max(len(defaults), len(warm))):
+        ordered += [config for config in (defaults[index:index + 1] + warm[index:index + 1]) if config not in ordered]
+    return ordered

@@ -31,6 +31,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
 from autoclf.dataset.info import DatasetInfo
+from autoclf.soft_labels import check_soft_labels
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ class StudentClassifier(ClassifierMixin, BaseEstimator):
         validator = InputValidator(feature_types=self.feature_types)
         canonical, codes = validator.fit_transform(X, y)
         n_classes = len(validator.classes_)
-        targets = None if soft_labels is None else _check_soft(soft_labels, len(codes), n_classes)
+        targets = None if soft_labels is None else check_soft_labels(soft_labels, len(codes), n_classes)
         weight = np.ones(len(codes)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
         encoder = make_encoder(self.family, validator.info_)
         Z = np.asarray(encoder.fit_transform(canonical), dtype=np.float64)
@@ -203,18 +204,6 @@ def expand_soft_labels(targets: np.ndarray, weight: np.ndarray) -> tuple[np.ndar
     rows, labels = np.nonzero(targets >= MIN_WEIGHT)
     expanded = targets[rows, labels] * weight[rows]
     return rows, labels, expanded * (len(targets) / max(expanded.sum(), 1e-12))  # mean weight per source row 1
-
-
-def _check_soft(soft_labels: Any, n_rows: int, n_classes: int) -> np.ndarray:
-    targets = np.asarray(soft_labels, dtype=np.float64)
-    if targets.shape != (n_rows, n_classes):
-        raise ValueError(f"soft_labels must have shape (n_samples, n_classes) = ({n_rows}, {n_classes}), got "
-                         f"{targets.shape}; columns follow the sorted classes of y")
-    if not np.all(np.isfinite(targets)) or np.any(targets < 0):
-        raise ValueError("soft_labels must hold finite, non-negative probabilities")
-    totals = targets.sum(axis=1, keepdims=True)
-    totals[totals <= 0] = 1.0
-    return targets / totals
 
 
 def _takes_sample_weight(model: Any) -> bool:

@@ -31,6 +31,7 @@ from autoclf.components.networks.data import (
 )
 from autoclf.components.networks.runtime import torch_session
 from autoclf.dataset.info import DatasetInfo
+from autoclf.soft_labels import check_soft_labels
 
 PREDICT_BATCH = 8192
 
@@ -133,7 +134,8 @@ class MLPClassifier(Component, ClassifierMixin, BaseEstimator):
         if len(self.classes_) < 2 or len(np.unique(codes[weight > 0])) < 2:
             raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes with positive weight, "
                              "got 1 class")
-        targets = codes if soft_targets is None else _check_soft_targets(soft_targets, len(y), len(self.classes_))
+        n_classes = len(self.classes_)
+        targets = codes if soft_targets is None else check_soft_labels(soft_targets, len(y), n_classes, "soft_targets")
         categorical = [int(i) for i in (self.categorical_features or ())]
         cardinalities = categorical_cardinalities(X, categorical)
         if self.numeric_embedding not in ("none", "periodic"):
@@ -246,17 +248,3 @@ class MLPClassifier(Component, ClassifierMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = False
         return tags
-
-
-def _check_soft_targets(soft_targets: Any, n_rows: int, n_classes: int) -> np.ndarray:
-    """Soft targets as a float64 (n_rows, n_classes) array of non-negative rows renormalised to sum 1."""
-    targets = np.asarray(soft_targets, dtype=np.float64)
-    if targets.shape != (n_rows, n_classes):
-        raise ValueError(f"soft_targets must have shape (n_samples, n_classes) = ({n_rows}, {n_classes}), "
-                         f"got {targets.shape}")
-    if not np.all(np.isfinite(targets)) or np.any(targets < 0):
-        raise ValueError("soft_targets must hold finite, non-negative probabilities")
-    totals = targets.sum(axis=1, keepdims=True)
-    if np.any(totals <= 0):
-        raise ValueError("every row of soft_targets must have a positive sum")
-    return targets / totals

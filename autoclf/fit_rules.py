@@ -1,0 +1,88 @@
+"""The rules ``AutoClassifier.fit`` applies before it searches: parameter checks, the run store's folder, and the
+defaults derived from the budget and the data (per-trial time limit, resampling)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from autoclf.evaluation.result import TrialResult
+
+#: seconds kept free at the end of fit for cleanup, so fit returns within time_left
+END_SLACK_SECONDS = 0.5
+#: smallest time_left accepted: starting the trial worker (imports) alone takes seconds on a cold process,
+#: so a smaller budget could not finish one trial and would only overrun; refused early with a clear error
+MIN_TIME_LEFT_SECONDS = 5.0
+#: resampling="auto" cross-validates data up to this many cells (rows x features)
+AUTO_CV_CELLS = 200_000
+
+
+def check_parameters(model: Any) -> None:
+    """Refuse invalid constructor arguments of an AutoClassifier with a clear error, before any work."""
+    if not isinstance(model.time_left, (int, float)) or not model.time_left > 0:
+        raise ValueError(f"time_left must be a positive number of seconds, got {model.time_left!r}")
+    if model.time_left < MIN_TIME_LEFT_SECONDS:
+        raise ValueError(f"time_left={model.time_left!r} s is below the minimum of {MIN_TIME_LEFT_SECONDS:g} s: "
+                         "starting the trial worker and running one trial takes a few seconds")
+    if model.per_run_time_limit is not None and not model.per_run_time_limit > 0:
+        raise ValueError(f"per_run_time_limit must be positive, got {model.per_run_time_limit!r}")
+    if model.memory_limit is not None and not model.memory_limit > 0:
+        raise ValueError(f"memory_limit must be a positive number of MB or None, got {model.memory_limit!r}")
+    if model.n_trials is not None and (not isinstance(model.n_trials, (int, np.integer)) or model.n_trials < 1):
+        raise ValueError(f"n_trials must be a positive integer or None, got {model.n_trials!r}")
+    if isinstance(model.seed, bool) or not isinstance(model.seed, (int, np.integer)) or model.seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {model.seed!r}")
+    if not isinstance(model.verbose, (int, np.integer)) or model.verbose < 0:
+        raise ValueError(f"verbose must be a non-negative integer (0 silent, 1 progress bar), got {model.verbose!r}")
+    if not 0 < model.holdout_size < 1:
+        raise ValueError(f"holdout_size must be in (0, 1), got {model.holdout_size!r}")
+    if not isinstance(model.n_jobs, (int, np.integer)) or not (model.n_jobs >= 1 or model.n_jobs == -1):
+        raise ValueError(f"n_jobs must be a positive integer or -1 (all cores), got {model.n_jobs!r}")
+    if model.dask_client is not None and not hasattr(model.dask_client, "submit"):
+        raise TypeError(f"dask_client must be a distributed.Client, got {type(model.dask_client).__name__}")
+    if model.warm_start not in (None, False, True, "knn", "portfolio", "both"):
+        raise ValueError(f"warm_start must be 'knn', 'portfolio', 'both' or None, got {model.warm_start!r}")
+    if model.ensemble not in ("selection", "stacking", "best"):
+        raise ValueError(f"ensemble must be 'selection', 'stacking' or 'best', got {model.ensemble!r}")
+    for name in ("ensemble_size", "ensemble_nbest"):
+        value = getattr(model, name)
+        if not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
+
+def make_tmp_folder(tmp_folder: str | os.PathLike | None) -> Path:
+    """The run store's folder: a fresh temporary one, or ``tmp_folder`` checked writable before any work."""
+    if tmp_folder is None:
+        return Path(tempfile.mkdtemp(prefix="autoclf_"))
+    folder = Path(tmp_folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".write_test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as error:
+        raise ValueError(f"tmp_folder {str(folder)!r} is not writable: {error}") from error
+    return folder
+
+
+
+def default_per_run(time_left: float) -> float:
+    """A tenth of the budget, as auto-sklearn; on small budgets at least 5 s (or a third of the budget)."""
+    return max(time_left / 10, min(5.0, time_left / 3))
+
+
+def choose_resampling(resampling: str, info) -> str:
+    """Resolve resampling="auto": cross-validation where a holdout set would be small, holdout elsewhere."""
+    if resampling != "auto":
+        return resampling
+    return "cv" if info.n_rows * max(info.n_features, 1) <= AUTO_CV_CELLS else "holdout"
+
+
+def is_better(result: TrialResult, best_score: float, metric) -> bool:
+    return result.score > best_score if metric.greater_is_better else result.score < best_score
+
