@@ -18,8 +18,15 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from autoclf.evaluation.result import TrialResult
-from autoclf.fit_rules import (END_SLACK_SECONDS, check_parameters, choose_resampling, default_per_run, is_better,
-                               make_tmp_folder)
+from autoclf.fit_rules import (
+    END_SLACK_SECONDS,
+    INTERRUPTED_BEFORE_ANY_TRIAL,
+    check_parameters,
+    choose_resampling,
+    default_per_run,
+    is_better,
+    make_tmp_folder,
+)
 from autoclf.fitted_api import FittedModelMixin
 from autoclf.optimization.interrupts import noting_interrupts
 
@@ -160,12 +167,19 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         resampling = choose_resampling(self.resampling, info)
         splits = make_splits(y_codes, resampling, self.folds, self.holdout_size, seed=self.seed)
         store.initialise(TrialTask(X_canonical, y_codes, info, splits, metric, registry))
-        # computed in the background while the default configuration's trial runs (see optimization/head_start)
+        # computed once the trial workers are starting (they import scikit-learn meanwhile)
         warm = partial(self._metalearning_configurations, space, X_canonical, y_codes, info, start)
 
         try:
             results, served, best = self._search_and_refit(store, space, metric, start, deadline, info.n_classes,
                                                            len(splits), warm_configs=warm)
+        except KeyboardInterrupt as error:
+            # the search loop catches Ctrl-C during trials; one while fit still imported or built SMAC lands here
+            if str(error):
+                raise
+            finished = sum(record.ok for record in store.records())
+            raise KeyboardInterrupt(INTERRUPTED_BEFORE_ANY_TRIAL if not finished else
+                                    f"fit was interrupted after {finished} trials, before a model was served") from None
         finally:
             if not self.keep_tmp:
                 store.remove()
@@ -224,15 +238,12 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         builder = EnsembleBuilder(store, metric, self.ensemble, self.ensemble_size, self.ensemble_nbest, self.seed,
                                   start, refit_share=limits.refit_share if self.refit else None,
                                   cross_validated=n_splits > 1)
-        # SMAC and the warm start are built before any trial. A head start (the default's trial running while they
-        # are built in a thread, commit 329374f) was removed: SMAC built in a thread made later Ctrl-C tests lose
-        # the interrupt in full-suite runs.
-        proposer = build_proposer()
         best_score: list[float | None] = [None]
-
         warm = ["torch"] if "mlp" in space["classifier:__choice__"].choices else []
         progress = SearchProgress(deadline - start, metric.name, self.verbose > 0)
-        with self._runner(store, warm) as worker, progress as bar, noting_interrupts() as interrupted:
+        with self._runner(store, warm) as runner, progress as bar, noting_interrupts() as interrupted:
+            runner.launch()  # trial workers import scikit-learn (and torch) while SMAC and the warm start are built
+            proposer = build_proposer()
 
             def on_result(result: TrialResult) -> None:
                 if result.ok and (best_score[0] is None or is_better(result, best_score[0], metric)):
@@ -241,10 +252,10 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
                 builder.on_result(result)  # refreshes the ensemble every few trials, so one is always current
                 limits.ensemble_reserve = builder.final_seconds_estimate()
 
-            results = run_search(proposer, worker, store, limits, self.seed, metric.worst_loss, on_result)
+            results = run_search(proposer, runner, store, limits, self.seed, metric.worst_loss, on_result)
             successes = [r for r in results if r.ok]
             if not successes and interrupted:
-                raise KeyboardInterrupt("fit was interrupted before any trial finished: there is no model to serve")
+                raise KeyboardInterrupt(INTERRUPTED_BEFORE_ANY_TRIAL)
             if not successes:
                 statuses = ", ".join(f"{r.trial_id}: {r.status}" for r in results) or "none ran"
                 raise RuntimeError(
@@ -252,7 +263,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
                     "give more time_left or per_run_time_limit, or a lighter search space"
                 )
             best = min(successes, key=lambda r: (r.loss, r.trial_id))
-            served = self._final_model(worker, builder, results, limits, n_classes)
+            served = self._final_model(runner, builder, results, limits, n_classes)
         return results, served, best
 
     def _final_model(self, worker, builder, results: list[TrialResult], limits, n_classes: int) -> Any:

@@ -17,6 +17,8 @@ END_SLACK_SECONDS = 0.5
 #: smallest time_left accepted: starting the trial worker (imports) alone takes seconds on a cold process,
 #: so a smaller budget could not finish one trial and would only overrun; refused early with a clear error
 MIN_TIME_LEFT_SECONDS = 5.0
+#: what a Ctrl-C before the first finished trial raises (KeyboardInterrupt): there is nothing to serve
+INTERRUPTED_BEFORE_ANY_TRIAL = "fit was interrupted before any trial finished: there is no model to serve"
 #: resampling="auto" cross-validates data up to this many cells (rows x features)
 AUTO_CV_CELLS = 200_000
 

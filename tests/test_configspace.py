@@ -128,6 +128,7 @@ def test_initial_design_takes_family_defaults_and_warm_starts_in_turn(credit):
     defaults = classifier_defaults(space)
     warm = [complete_configuration(space, {"classifier:__choice__": name}) for name in ("mlp", "sgd", "lda")]
     names = [config["classifier:__choice__"] for config in alternate(defaults, warm)]
-    # the mlp pick equals the mlp family default and is not run twice
+    # the mlp pick equals the mlp family default: it runs once, as the warm start's first pick
     assert names == ["random_forest", "mlp", "extra_trees", "sgd", "logistic_regression", "lda"]
+    assert alternate(defaults, warm)[1] is warm[0]
     assert alternate(defaults, []) == defaults and alternate([], warm) == warm

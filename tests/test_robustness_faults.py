@@ -9,7 +9,8 @@ import gzip
 import json
 import os
 import signal
-import threading
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +21,7 @@ import psutil
 import pytest
 
 from autoclf import AutoClassifier
-from broken_components import SleepingClassifier
+from conftest import REPO
 
 
 def _data(n: int = 120) -> tuple[pd.DataFrame, pd.Series]:
@@ -29,70 +30,39 @@ def _data(n: int = 120) -> tuple[pd.DataFrame, pd.Series]:
     return X, pd.Series(np.where(X["a"] > 0, "yes", "no"))
 
 
-def _interrupt_when(ready: Callable[[], bool], timeout: float = 60.0) -> threading.Thread:
-    """Send SIGINT to this process (as Ctrl-C does) once ``ready()`` holds, from a timer thread."""
-    def run() -> None:
-        stop = time.monotonic() + timeout
-        while time.monotonic() < stop:
-            if ready():
-                time.sleep(0.3)
-                os.kill(os.getpid(), signal.SIGINT)
-                return
-            time.sleep(0.05)
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    return thread
+def _interrupted_fit(tmp_path: Path, classifiers: list[str], ready: Callable[[Path], bool]) -> dict:
+    """Run tests/interrupted_fit.py, send it SIGINT (as Ctrl-C does) once ``ready(run folder)`` holds, and
+    return what it printed."""
+    run = tmp_path / "run"
+    script = Path(__file__).with_name("interrupted_fit.py")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    process = subprocess.Popen([sys.executable, str(script), str(run), ",".join(classifiers)], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    stop = time.monotonic() + 60
+    while not ready(run) and process.poll() is None and time.monotonic() < stop:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=90)
+    assert process.returncode == 0, f"the fit's process failed ({process.returncode}):\n{err[-3000:]}"
+    return json.loads(out.strip().splitlines()[-1])
 
 
-def _live_workers() -> list[psutil.Process]:
-    """Trial workers: the forkserver's children (the forkserver itself and the resource tracker stay)."""
-    servers = [child for child in psutil.Process().children()
-               if "forkserver" in " ".join(child.cmdline())]
-    return [worker for server in servers for worker in server.children()
-            if worker.is_running() and worker.status() != psutil.STATUS_ZOMBIE]
-
-
-def _sleeping_search(tmp_path: Path, classifiers: list[str]) -> AutoClassifier:
-    """A search whose second trial sleeps until killed: the interrupt lands while a trial runs."""
-    return AutoClassifier(
-        time_left=60, per_run_time_limit=40, include={"classifier": classifiers},
-        extra_components=[SleepingClassifier], initial_configurations=[{"classifier:__choice__": "sleeping"}],
-        resampling="holdout", warm_start=None, tmp_folder=tmp_path / "run", verbose=0, seed=0,
-    )
-
-
-# Known problem (2026-11-29): both pass alone, but in this session's full-suite runs the SIGINT sent to the pytest
-# process was lost (the fit ran its whole budget); the cause is not found yet (see the stop note). Not strict, so a
-# pass is reported as XPASS; fix and remove this mark.
-_SIGINT_FLAKY = pytest.mark.xfail(strict=False, reason="SIGINT lost late in a full pytest run; under investigation")
-
-
-@_SIGINT_FLAKY
 def test_keyboard_interrupt_keeps_the_finished_trials(tmp_path):
-    X, y = _data()
-    model = _sleeping_search(tmp_path, ["decision_tree", "sleeping"])
-    first_trial = tmp_path / "run" / "trials" / "00000" / "trial.json"
-    _interrupt_when(first_trial.exists)
-    started = time.perf_counter()
-    model.fit(X, y)  # returns instead of raising: the search stops and the finished trial is served
-    seconds = time.perf_counter() - started
-    assert seconds < 30, f"fit went on for {seconds:.1f} s after the interrupt"
-    assert [r.trial_id for r in model.results_ if r.ok] == [0]
-    assert model.best_trial_.config["classifier:__choice__"] == "decision_tree"
-    assert set(model.predict(X.iloc[:10])) <= {"yes", "no"}
-    assert not _live_workers(), "the interrupted trial's worker is still running"
+    first_trial = Path("trials") / "00000" / "trial.json"
+    outcome = _interrupted_fit(tmp_path, ["decision_tree", "sleeping"], lambda run: (run / first_trial).exists())
+    # fit returned instead of raising: the search stopped and the finished trial is served
+    assert outcome["keyboard_interrupt"] is None
+    assert outcome["seconds"] < 30, f"fit went on for {outcome['seconds']:.1f} s after the interrupt"
+    assert outcome["ok_trials"] == [0] and outcome["best"] == "decision_tree"
+    assert set(outcome["predictions"]) <= {"yes", "no"}
+    assert outcome["live_workers"] == [], "the interrupted trial's worker outlived the fit"
 
 
-@_SIGINT_FLAKY
 def test_keyboard_interrupt_before_any_trial_finished_says_so(tmp_path):
-    X, y = _data()
-    model = _sleeping_search(tmp_path, ["sleeping"])
-    _interrupt_when((tmp_path / "run" / "task.joblib").exists)
-    started = time.perf_counter()
-    with pytest.raises(KeyboardInterrupt, match="interrupted before any trial finished"):
-        model.fit(X, y)
-    assert time.perf_counter() - started < 30
-    assert not hasattr(model, "model_")
+    outcome = _interrupted_fit(tmp_path, ["sleeping"], lambda run: (run / "task.joblib").exists())
+    assert "interrupted before any trial finished" in (outcome["keyboard_interrupt"] or ""), outcome.get("traceback")
+    assert outcome["seconds"] < 30 and not outcome["fitted"]
 
 
 def test_unwritable_tmp_folder_is_a_clear_error_before_any_work(tmp_path):

@@ -239,13 +239,15 @@ def classifier_defaults(space: ConfigurationSpace, n: int = len(FAMILY_DEFAULTS)
 
 def alternate(defaults: list[Configuration], warm: list[Configuration]) -> list[Configuration]:
     """The initial design after the space's default: family defaults and warm-start configurations taken in
-    turn (default, warm, default, warm, ...), then the rest of the longer list.
+    turn (default, warm, default, warm, ...), then the rest of the longer list; a family default that the
+    warm start also picked runs once, in its warm-start slot and with the warm start's origin.
 
     Family defaults are cheap and cover the main families, which is what wins in the first minutes (cold
     start ran them first); warm-start configurations are tuned elsewhere and often slower (networks, many
     trees). Taking them in turn keeps early trials cheap and still runs the warm start's first pick as the
     third trial. Warm-first (before 2026-11-29) delayed the cheap models: see benchmarks/warm_start.py.
     """
+    defaults = [config for config in defaults if config not in warm]  # run once, in its warm-start slot
     ordered: list[Configuration] = []
     for index in range(max(len(defaults), len(warm))):
         ordered += [config for config in (defaults[index:index + 1] + warm[index:index + 1]) if config not in ordered]

@@ -101,8 +101,13 @@ class Worker:
         self.warm = list(warm)  # imported in the forkserver when it starts, else by each new worker
         self._process: mp.process.BaseProcess | None = None
         self._connection = None
+        self._ready = False  # the process said "ready" (its imports are done)
 
-    def _start(self, timeout: float = _START_TIMEOUT_SECONDS) -> None:
+    def launch(self) -> None:
+        """Start the worker process without waiting for its imports: the caller builds the optimiser meanwhile,
+        and ``ensure_started`` (or the first call) waits for it to be ready."""
+        if self.alive:
+            return
         context = mp.get_context("forkserver")
         context.set_forkserver_preload(self.preload + self.warm)
         parent_end, child_end = context.Pipe()
@@ -110,22 +115,26 @@ class Worker:
         with _main_without_phantom_file():
             process.start()
         child_end.close()
-        self._process, self._connection = process, parent_end
+        self._process, self._connection, self._ready = process, parent_end, False
+
+    def _start(self, timeout: float = _START_TIMEOUT_SECONDS) -> None:
+        self.launch()
         # wait until the worker has imported what trials need: that time is not any trial's
         try:
-            ready = parent_end.poll(max(timeout, 0.0)) and parent_end.recv() == "ready"
+            ready = self._connection.poll(max(timeout, 0.0)) and self._connection.recv() == "ready"
         except (EOFError, OSError):
             ready = False
         if not ready:
             self.kill()
-            raise RuntimeError(f"the trial worker did not start within {timeout:.1f} s")
+            raise RuntimeError(f"the trial worker did not start within {max(timeout, 0.0):.1f} s")
+        self._ready = True
 
     def ensure_started(self, timeout: float = _START_TIMEOUT_SECONDS) -> bool:
         """Start the worker now if it is not running, so its start-up is not charged to the next call.
 
         False when it could not start within ``timeout`` seconds (the clock of the fit ran out first).
         """
-        if not self.alive:
+        if not (self.alive and self._ready):
             try:
                 self._start(timeout)
             except RuntimeError as error:
@@ -221,7 +230,7 @@ class Worker:
     def _close(self) -> None:
         if self._connection is not None:
             self._connection.close()
-        self._process, self._connection = None, None
+        self._process, self._connection, self._ready = None, None, False
 
     def __enter__(self) -> "Worker":
         return self

@@ -53,33 +53,55 @@ class DaskRunner:
         self.store = store
         self.warm = list(warm)
         self._own = client is None
+        self._config = None
         if self._own:
-            with dask.config.set(OWN_CLUSTER_CONFIG):
-                self._cluster = LocalCluster(
-                    n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                    memory_limit=f"{int(memory_limit_mb) + 512}MB" if memory_limit_mb else "auto",
-                    silence_logs=logging.ERROR,
-                )
+            # kept set while the cluster lives: the nannies read it when they spawn workers, after __init__
+            self._config = dask.config.set(OWN_CLUSTER_CONFIG)
+            self._cluster = LocalCluster(
+                n_workers=0, threads_per_worker=1, processes=True, dashboard_address=None,
+                memory_limit=f"{int(memory_limit_mb) + 512}MB" if memory_limit_mb else "auto",
+                silence_logs=logging.ERROR,
+            )
             self.client = Client(self._cluster)
+            from autoclf.parallel.remote import LaunchLimitedWorker
+
+            self.client.register_plugin(LaunchLimitedWorker(self.warm))  # each worker spawns its child at start
+            self._cluster.scale(n_workers)  # returns at once: the workers start while fit builds the optimiser
+            self.capacity = int(n_workers)
         else:
             self._cluster, self.client = None, client
-        threads = self.client.nthreads()
-        if not threads:
-            raise RuntimeError(f"the Dask cluster at {self.client.scheduler.address} has no workers")
-        self.capacity = sum(threads.values())
-        shared = self._own if shared_store is None else shared_store
-        self._task = None if shared else self.client.scatter(store.load_task(), broadcast=True, hash=False)
+            threads = self.client.nthreads()
+            if not threads:
+                raise RuntimeError(f"the Dask cluster at {self.client.scheduler.address} has no workers")
+            self.capacity = sum(threads.values())
+        self._shared = self._own if shared_store is None else shared_store
+        self._task = None
         self._task_key = uuid.uuid4().hex[:12]
         self._in_flight: dict[Any, tuple[int, float]] = {}  # future -> (trial id, time to stop waiting)
-        from autoclf.parallel.remote import start_limited_worker
+        self._ready = False
 
-        # each Dask worker starts its limited child (imports, forkserver) now, not on a trial's clock
-        self.client.run(start_limited_worker, self.warm)
-        logger.info("running trials on %d Dask worker threads (%s cluster, %s run store)", self.capacity,
-                    "local" if self._own else "user's", "shared" if shared else "transferred")
+    def launch(self) -> None:
+        """Nothing to do: a cluster autoclf starts is scaled up in ``__init__`` without waiting."""
 
     def ensure_started(self, timeout: float) -> bool:
-        """Workers are up once the cluster is; a dead one is restarted by its nanny."""
+        """Wait (at most ``timeout`` s) until the workers are up and each has its limited child ready; send
+        the task data to them when the run store is not shared. A dead worker is restarted by its nanny."""
+        if self._ready:
+            return True
+        from autoclf.parallel.remote import start_limited_worker
+
+        try:
+            if self._own:
+                self.client.wait_for_workers(self.capacity, timeout=max(timeout, 0.1))
+            if not self._shared:
+                self._task = self.client.scatter(self.store.load_task(), broadcast=True, hash=False)
+            self.client.run(start_limited_worker, self.warm)  # waits for each child's imports
+        except TimeoutError:
+            logger.warning("the Dask workers did not start within %.1f s", max(timeout, 0.0))
+            return False
+        self._ready = True
+        logger.info("running trials on %d Dask worker threads (%s cluster, %s run store)", self.capacity,
+                    "local" if self._own else "user's", "shared" if self._shared else "transferred")
         return True
 
     def submit(self, trial_id: int, function: Callable[..., Any], args: tuple, time_limit: float,
@@ -137,6 +159,7 @@ class DaskRunner:
         if self._own:
             self.client.close()
             self._cluster.close()
+            self._config.__exit__(None, None, None)
 
     def __enter__(self) -> DaskRunner:
         return self

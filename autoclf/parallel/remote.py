@@ -17,6 +17,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from distributed.diagnostics.plugin import WorkerPlugin
+
 from autoclf.evaluation.run_store import RunStore, TrialTask
 from autoclf.evaluation.worker import CallOutcome, Worker
 
@@ -50,6 +52,19 @@ def execute(
         artifacts = (store.predictions(trial_id), store.model(trial_id) if store.has_model(trial_id) else None)
         store.discard_artifacts(trial_id)
     return outcome, artifacts
+
+
+class LaunchLimitedWorker(WorkerPlugin):
+    """A Dask worker plugin: a worker of autoclf's own cluster spawns its limited child as soon as it starts
+    (without waiting for the child's imports), while fit still builds the optimiser."""
+
+    name = "autoclf-launch-limited-worker"
+
+    def __init__(self, warm: Sequence[str] = ()):
+        self.warm = list(warm)
+
+    def setup(self, worker: Any) -> None:
+        _limited_worker(self.warm).launch()
 
 
 def start_limited_worker(warm: Sequence[str] = ()) -> None:

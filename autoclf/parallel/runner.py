@@ -13,6 +13,9 @@ class TrialRunner(Protocol):
 
     capacity: int
 
+    def launch(self) -> None:
+        """Start bringing workers up without waiting, so that start-up overlaps building the optimiser."""
+
     def ensure_started(self, timeout: float) -> bool:
         """Bring workers up now (within ``timeout`` s, else False), so start-up is not charged to a trial."""
 
@@ -39,6 +42,9 @@ class SerialRunner:
     def __init__(self, worker: Worker):
         self.worker = worker
         self._pending: list[tuple[int, Callable[..., Any], tuple, float, float | None]] = []
+
+    def launch(self) -> None:
+        self.worker.launch()
 
     def ensure_started(self, timeout: float) -> bool:
         return self.worker.ensure_started(timeout)
