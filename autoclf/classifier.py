@@ -211,7 +211,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         self, store, space, metric, start: float, deadline: float, n_classes: int, n_splits: int,
         warm_configs: Callable[[], Sequence[Any]] = tuple,
     ):
-        from autoclf.configspace.builder import alternate, classifier_defaults, complete_configuration
+        from autoclf.configspace.builder import classifier_defaults, complete_configuration, defaults_then_warm
         from autoclf.ensembles.builder import EnsembleBuilder
         from autoclf.optimization.search_loop import Limits, run_search
         from autoclf.optimization.smac_proposer import SmacProposer
@@ -232,7 +232,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
             for config in defaults:
                 config.origin = "default"
             return SmacProposer(space, store.root / "smac3", self.seed, metric.worst_loss,
-                                initial_configs=user + alternate(defaults, warm),
+                                initial_configs=user + defaults_then_warm(defaults, warm),
                                 multi_fidelity=self.multi_fidelity)
 
         builder = EnsembleBuilder(store, metric, self.ensemble, self.ensemble_size, self.ensemble_nbest, self.seed,

@@ -7,9 +7,9 @@ from sklearn.model_selection import train_test_split
 from autoclf.components.registry import default_registry
 from autoclf.configspace.builder import (
     build_configuration_space,
-    alternate,
     classifier_defaults,
     complete_configuration,
+    defaults_then_warm,
     space_hash,
 )
 from autoclf.configspace.pipeline import build_pipeline, split_configuration
@@ -123,12 +123,12 @@ def test_family_defaults_cover_trees_linear_models_and_networks(credit):
     assert [c["classifier:__choice__"] for c in classifier_defaults(narrow, 1)] == others[:1]
 
 
-def test_initial_design_takes_family_defaults_and_warm_starts_in_turn(credit):
+def test_initial_design_runs_family_defaults_then_warm_start_picks(credit):
     space = build_configuration_space(credit[2], default_registry())
     defaults = classifier_defaults(space)
     warm = [complete_configuration(space, {"classifier:__choice__": name}) for name in ("mlp", "sgd", "lda")]
-    names = [config["classifier:__choice__"] for config in alternate(defaults, warm)]
-    # the mlp pick equals the mlp family default: it runs once, as the warm start's first pick
-    assert names == ["random_forest", "mlp", "extra_trees", "sgd", "logistic_regression", "lda"]
-    assert alternate(defaults, warm)[1] is warm[0]
-    assert alternate(defaults, []) == defaults and alternate([], warm) == warm
+    ordered = defaults_then_warm(defaults, warm)
+    names = [config["classifier:__choice__"] for config in ordered]
+    assert names == ["random_forest", "extra_trees", "logistic_regression", "mlp", "sgd", "lda"]
+    assert ordered[3] is warm[0]  # the warm start also picked the mlp default: run once, with its origin
+    assert defaults_then_warm(defaults, []) == defaults and defaults_then_warm([], warm) == warm

@@ -62,9 +62,9 @@ def test_rebuild_resumes_without_redoing_finished_data_sets(tiny_db, monkeypatch
 def test_database_warm_starts_a_fit(tiny_db):
     path, *_ = tiny_db
     X, y = load_mirror("37_diabetes.parquet")
-    model = AutoClassifier(time_left=60, n_trials=4, include=FAST, warm_start="knn", metadb=path, seed=0,
+    model = AutoClassifier(time_left=60, n_trials=6, include=FAST, warm_start="knn", metadb=path, seed=0,
                            resampling="holdout", ensemble="best", refit=False, verbose=0).fit(X, y)
-    # the space's default, then family defaults and warm-start picks in turn (configspace.builder.alternate)
+    # the space's default, the other families' defaults, then warm-start picks (configspace.builder)
     origins = [result.origin for result in sorted(model.results_, key=lambda result: result.trial_id)]
     assert origins[0] == "default" and "meta-learning kNN" in origins
 

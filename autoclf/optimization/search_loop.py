@@ -60,6 +60,7 @@ def run_search(
     in_flight: dict[int, tuple[Proposal, float]] = {}
     best: TrialResult | None = None
     n_started = 0
+    queued: Proposal | None = None  # asked while every slot was busy, started when one frees
     try:
         while True:
             while len(in_flight) < runner.capacity and (limits.n_trials is None or n_started < limits.n_trials):
@@ -70,7 +71,7 @@ def run_search(
                 available = limits.deadline - now - refit_reserve(best, limits)
                 if available < MIN_TRIAL_SECONDS:
                     break
-                proposal = proposer.ask()
+                proposal, queued = (queued, None) if queued is not None else (proposer.ask(), None)
                 time_limit = min(limits.per_run_time_limit, available)
                 args = (str(store.root), n_started, dict(proposal.config), seed, time_limit, True, proposal.budget)
                 runner.submit(n_started, run_trial, args, time_limit, limits.memory_limit_mb)
@@ -78,6 +79,12 @@ def run_search(
                 n_started += 1
             if not in_flight:
                 break
+            more = limits.n_trials is None or n_started < limits.n_trials
+            time_for_more = limits.deadline - time.perf_counter() - refit_reserve(best, limits) > 2 * MIN_TRIAL_SECONDS
+            if runner.capacity > 1 and queued is None and more and time_for_more:
+                # SMAC's ask refits its model every few calls (seconds): done while the workers are busy, the
+                # next free slot starts its trial at once instead of idling through the refit
+                queued = proposer.ask()
             trial_id, outcome = runner.wait_any()
             proposal, started = in_flight.pop(trial_id)
             result = _record(trial_id, proposal, outcome, started - limits.start, worst_loss, store)
