@@ -1,6 +1,10 @@
 """The worker process: results come back, and failures of every kind are reported, never raised."""
 
+import json
 import os
+import subprocess
+import sys
+import textwrap
 import time
 
 import numpy as np
@@ -75,3 +79,43 @@ def test_a_process_that_aborts_is_crashed(worker):
     assert outcome.status == "crashed"
     assert "died" in outcome.error
     assert worker.call(add, (1, 2)).value == 3
+
+
+def test_launch_returns_before_the_imports_and_the_first_call_waits_for_them(tmp_path):
+    # a fresh Python process: its forkserver imports scikit-learn and torch before it can fork a worker
+    script = tmp_path / "launch.py"
+    script.write_text(textwrap.dedent("""
+        import json, time
+        from autoclf.evaluation.worker import Worker
+
+        def add(a, b):
+            return a + b
+
+        if __name__ == "__main__":
+            worker = Worker(warm=["torch"])
+            started = time.perf_counter()
+            worker.launch()
+            launched = time.perf_counter() - started
+            assert worker.ensure_started(120)
+            ready = time.perf_counter() - started
+            value = worker.call(add, (2, 2)).value
+            worker.stop()
+            print(json.dumps({"launched": launched, "ready": ready, "value": value, "alive": worker.alive}))
+    """))
+    output = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=180)
+    assert output.returncode == 0, output.stderr[-2000:]
+    result = json.loads(output.stdout.strip().splitlines()[-1])
+    assert result["value"] == 4 and not result["alive"]
+    assert result["launched"] < result["ready"] / 2, result
+
+
+def test_stopping_a_launched_worker_before_it_is_ready_leaves_no_process():
+    worker = Worker(warm=["torch"])
+    worker.ensure_started(120)
+    worker.kill()
+    worker.launch()  # the forkserver runs: the worker process is forked at once
+    process = worker._process
+    assert process is not None and worker.alive
+    worker.stop()
+    process.join(timeout=10)
+    assert not process.is_alive() and not worker.alive

@@ -104,10 +104,26 @@ class Worker:
         self._ready = False  # the process said "ready" (its imports are done)
 
     def launch(self) -> None:
-        """Start the worker process without waiting for its imports: the caller builds the optimiser meanwhile,
-        and ``ensure_started`` (or the first call) waits for it to be ready."""
+        """Begin the start-up without waiting, so the caller builds the optimiser meanwhile; ``ensure_started``
+        (or the first call) waits for what is left of it.
+
+        A process whose forkserver is not running yet starts that first: the server imports scikit-learn
+        (and torch) before it can fork, and forking from it would block until then; so only the server is
+        started here and the worker is forked from it when ``ensure_started`` comes. Otherwise the worker is
+        forked now: it is ready in a fraction of a second.
+        """
         if self.alive:
             return
+        from multiprocessing import forkserver
+
+        mp.get_context("forkserver").set_forkserver_preload(self.preload + self.warm)
+        server_was_running = getattr(forkserver._forkserver, "_forkserver_pid", None) is not None
+        with _main_without_phantom_file():
+            forkserver.ensure_running()  # returns at once; a new server imports the preload modules meanwhile
+        if server_was_running:
+            self._spawn()
+
+    def _spawn(self) -> None:
         context = mp.get_context("forkserver")
         context.set_forkserver_preload(self.preload + self.warm)
         parent_end, child_end = context.Pipe()
@@ -118,7 +134,8 @@ class Worker:
         self._process, self._connection, self._ready = process, parent_end, False
 
     def _start(self, timeout: float = _START_TIMEOUT_SECONDS) -> None:
-        self.launch()
+        if not self.alive:
+            self._spawn()
         # wait until the worker has imported what trials need: that time is not any trial's
         try:
             ready = self._connection.poll(max(timeout, 0.0)) and self._connection.recv() == "ready"
