@@ -9,6 +9,7 @@ Usage: python interrupted_fit.py RUN_FOLDER CLASSIFIER[,CLASSIFIER...]
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 import traceback
@@ -39,6 +40,7 @@ def main(folder: str, classifiers: list[str]) -> dict:
         resampling="holdout", warm_start=None, tmp_folder=folder, verbose=0, seed=0,
     )
     started = time.perf_counter()
+    print("stage: fit starts", file=sys.stderr, flush=True)
     try:
         model.fit(X, y)
     except KeyboardInterrupt as error:
@@ -51,4 +53,9 @@ def main(folder: str, classifiers: list[str]) -> dict:
 
 
 if __name__ == "__main__":
+    print("stage: imported", file=sys.stderr, flush=True)
     print(json.dumps(main(sys.argv[1], sys.argv[2].split(","))), flush=True)
+    # CPython marks a KeyboardInterrupt that passed through an exec'd string (dataclasses and namedtuple
+    # build methods that way while fit imports SMAC) as unhandled, even when caught, and then ends the
+    # process by SIGINT at exit; what fit did is printed above, so leave without that exit path
+    os._exit(0)
