@@ -20,7 +20,6 @@ from sklearn.utils.validation import check_is_fitted
 from autoclf.evaluation.result import TrialResult
 from autoclf.fit_rules import (
     END_SLACK_SECONDS,
-    INTERRUPTED_BEFORE_ANY_TRIAL,
     check_parameters,
     choose_resampling,
     default_per_run,
@@ -28,7 +27,6 @@ from autoclf.fit_rules import (
     make_tmp_folder,
 )
 from autoclf.fitted_api import FittedModelMixin
-from autoclf.optimization.interrupts import noting_interrupts
 
 logger = logging.getLogger(__name__)
 
@@ -174,12 +172,11 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         try:
             results, served, best = self._search_and_refit(store, space, metric, start, deadline, info.n_classes,
                                                            len(splits), warm_configs=warm)
-        except KeyboardInterrupt as error:
-            # the search loop catches Ctrl-C during trials; one while fit still imported or built SMAC lands here
-            if str(error):
-                raise
+        except KeyboardInterrupt:
+            # a Ctrl-C with no successful trial yet (during set-up, or the search loop's re-raise), or during serving
             finished = sum(record.ok for record in store.records())
-            raise KeyboardInterrupt(INTERRUPTED_BEFORE_ANY_TRIAL if not finished else
+            raise KeyboardInterrupt("fit was interrupted before any trial finished: there is no model to serve"
+                                    if not finished else
                                     f"fit was interrupted after {finished} trials, before a model was served") from None
         finally:
             if not self.keep_tmp:
@@ -242,7 +239,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         best_score: list[float | None] = [None]
         warm = ["torch"] if "mlp" in space["classifier:__choice__"].choices else []
         progress = SearchProgress(deadline - start, metric.name, self.verbose > 0)
-        with self._runner(store, warm) as runner, progress as bar, noting_interrupts() as interrupted:
+        with self._runner(store, warm) as runner, progress as bar:
             runner.launch()  # trial workers import scikit-learn (and torch) while SMAC and the warm start are built
             proposer = build_proposer()
 
@@ -255,8 +252,6 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
 
             results = run_search(proposer, runner, store, limits, self.seed, metric.worst_loss, on_result)
             successes = [r for r in results if r.ok]
-            if not successes and interrupted:
-                raise KeyboardInterrupt(INTERRUPTED_BEFORE_ANY_TRIAL)
             if not successes:
                 statuses = ", ".join(f"{r.trial_id}: {r.status}" for r in results) or "none ran"
                 raise RuntimeError(

@@ -17,8 +17,6 @@ END_SLACK_SECONDS = 0.5
 #: smallest time_left accepted: starting the trial worker (imports) alone takes seconds on a cold process,
 #: so a smaller budget could not finish one trial and would only overrun; refused early with a clear error
 MIN_TIME_LEFT_SECONDS = 5.0
-#: what a Ctrl-C before the first finished trial raises (KeyboardInterrupt): there is nothing to serve
-INTERRUPTED_BEFORE_ANY_TRIAL = "fit was interrupted before any trial finished: there is no model to serve"
 #: resampling="auto" cross-validates data up to this many cells (rows x features)
 AUTO_CV_CELLS = 200_000
 
@@ -56,7 +54,6 @@ def check_parameters(model: Any) -> None:
             raise ValueError(f"{name} must be a positive integer, got {value!r}")
 
 
-
 def make_tmp_folder(tmp_folder: str | os.PathLike | None) -> Path:
     """The run store's folder: a fresh temporary one, or ``tmp_folder`` checked writable before any work."""
     if tmp_folder is None:
@@ -70,7 +67,6 @@ def make_tmp_folder(tmp_folder: str | os.PathLike | None) -> Path:
     except OSError as error:
         raise ValueError(f"tmp_folder {str(folder)!r} is not writable: {error}") from error
     return folder
-
 
 
 def default_per_run(time_left: float) -> float:
@@ -87,4 +83,3 @@ def choose_resampling(resampling: str, info) -> str:
 
 def is_better(result: TrialResult, best_score: float, metric) -> bool:
     return result.score > best_score if metric.greater_is_better else result.score < best_score
-

@@ -109,7 +109,7 @@ def test_launch_returns_before_the_imports_and_the_first_call_waits_for_them(tmp
     assert result["launched"] < result["ready"] / 2, result
 
 
-def test_stopping_a_launched_worker_before_it_is_ready_leaves_no_process():
+def test_stopping_a_launched_worker_leaves_no_process():
     worker = Worker(warm=["torch"])
     worker.ensure_started(120)
     worker.kill()

@@ -234,8 +234,7 @@ def _run(trial: Trial, data: _Data, train: np.ndarray, valid: np.ndarray, metric
         with trial_deadline(max(deadline - started, 1.0)):  # networks stop cleanly at the deadline
             model.fit(frame, labels, soft_labels=soft)
         if len(valid):
-            rows = data.frame.iloc[valid]
-            proba, trial.predict_seconds_per_row = _timed_proba(model, rows)
+            proba, trial.predict_seconds_per_row = _timed_proba(model, data.frame.iloc[valid])
             trial.loss = metric.loss(data.codes[valid], proba)
     except Exception as error:  # noqa: BLE001 - one failing candidate must not end the distillation
         logger.warning("student %s %s failed: %s", _key(trial.family), trial.params, error)

@@ -116,12 +116,12 @@ class Worker:
             return
         from multiprocessing import forkserver
 
-        mp.get_context("forkserver").set_forkserver_preload(self.preload + self.warm)
-        server_was_running = getattr(forkserver._forkserver, "_forkserver_pid", None) is not None
-        with _main_without_phantom_file():
-            forkserver.ensure_running()  # returns at once; a new server imports the preload modules meanwhile
-        if server_was_running:
+        if getattr(forkserver._forkserver, "_forkserver_pid", None) is not None:  # the server runs
             self._spawn()
+            return
+        mp.get_context("forkserver").set_forkserver_preload(self.preload + self.warm)
+        with _main_without_phantom_file():
+            forkserver.ensure_running()  # returns at once; the new server imports the preload modules meanwhile
 
     def _spawn(self) -> None:
         context = mp.get_context("forkserver")

@@ -54,7 +54,8 @@ def run_search(
     """Keep ``runner.capacity`` trials in flight until a stopping rule fires, then let them finish.
 
     Each trial's time limit is what is left of the clock when it starts, so waiting for the last ones
-    never runs past the deadline. A KeyboardInterrupt ends the search and keeps what is done.
+    never runs past the deadline. A KeyboardInterrupt ends the search and keeps what is done; before any
+    successful trial it propagates (there is nothing to keep).
     """
     results: list[TrialResult] = []
     in_flight: dict[int, tuple[Proposal, float]] = {}
@@ -95,6 +96,8 @@ def run_search(
             on_result(result)
     except KeyboardInterrupt:
         runner.kill()  # trials may still be running
+        if best is None:
+            raise  # nothing to serve: fit says so
         logger.warning("search interrupted after %d trials; keeping the best model found so far", len(results))
     return sorted(results, key=lambda result: result.trial_id)
 

@@ -57,11 +57,15 @@ class DaskRunner:
         if self._own:
             # kept set while the cluster lives: the nannies read it when they spawn workers, after __init__
             self._config = dask.config.set(OWN_CLUSTER_CONFIG)
-            self._cluster = LocalCluster(
-                n_workers=0, threads_per_worker=1, processes=True, dashboard_address=None,
-                memory_limit=f"{int(memory_limit_mb) + 512}MB" if memory_limit_mb else "auto",
-                silence_logs=logging.ERROR,
-            )
+            try:
+                self._cluster = LocalCluster(
+                    n_workers=0, threads_per_worker=1, processes=True, dashboard_address=None,
+                    memory_limit=f"{int(memory_limit_mb) + 512}MB" if memory_limit_mb else "auto",
+                    silence_logs=logging.ERROR,
+                )
+            except BaseException:
+                self._config.__exit__(None, None, None)
+                raise
             self.client = Client(self._cluster)
             from autoclf.parallel.remote import LaunchLimitedWorker
 
