@@ -209,7 +209,12 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         self, store, space, metric, start: float, deadline: float, n_classes: int, n_splits: int,
         warm_configs: Callable[[], Sequence[Any]] = tuple,
     ):
-        from autoclf.configspace.builder import classifier_defaults, complete_configuration, defaults_then_warm
+        from autoclf.configspace.builder import (
+            classifier_defaults,
+            complete_configuration,
+            defaults_then_warm,
+            modules_to_preload,
+        )
         from autoclf.ensembles.builder import EnsembleBuilder
         from autoclf.optimization.search_loop import Limits, run_search
         from autoclf.optimization.smac_proposer import SmacProposer
@@ -226,7 +231,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
 
         def build_proposer() -> SmacProposer:
             warm = [config for config in warm_configs() if config not in user]  # origins set by the warm start
-            defaults = classifier_defaults(space)
+            defaults = classifier_defaults(space, registry=self._registry())
             for config in defaults:
                 config.origin = "default"
             return SmacProposer(space, store.root / "smac3", self.seed, metric.worst_loss,
@@ -237,7 +242,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
                                   start, refit_share=limits.refit_share if self.refit else None,
                                   cross_validated=n_splits > 1)
         best_score: list[float | None] = [None]
-        warm = ["torch"] if "mlp" in space["classifier:__choice__"].choices else []
+        warm = modules_to_preload(space, self._registry())
         progress = SearchProgress(deadline - start, metric.name, self.verbose > 0)
         with self._runner(store, warm) as runner, progress as bar:
             runner.launch()  # trial workers import scikit-learn (and torch) while SMAC and the warm start are built

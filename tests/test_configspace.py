@@ -32,7 +32,10 @@ def test_space_has_every_slot_and_component(credit):
         choice = space[f"{slot}:__choice__"]
         applicable = [c.name for c in registry.components(slot) if c.not_applicable_reason(info) is None]
         assert list(choice.choices) == applicable
-        assert choice.default_value == applicable[0]
+        # the default classifier's preferred preprocessing, else the slot's first component
+        preferred = registry.get("classifier", applicable[0] if slot == "classifier" else
+                                 space["classifier:__choice__"].default_value).preferred_preprocessing
+        assert choice.default_value == preferred.get(slot, applicable[0])
     assert len(space["classifier:__choice__"].choices) >= 16
     assert len(space["feature_preprocessor:__choice__"].choices) >= 13
 
@@ -69,8 +72,8 @@ def test_include_and_exclude(credit):
     listed = build_configuration_space(info, registry, include=["extra_trees", "pca"])
     assert list(listed["classifier:__choice__"].choices) == ["extra_trees"]
     assert list(listed["feature_preprocessor:__choice__"].choices) == ["pca"]
-    with pytest.raises(ValueError, match="unknown component 'xgboost'"):
-        build_configuration_space(info, registry, include=["xgboost"])
+    with pytest.raises(ValueError, match="unknown component 'xgb'"):
+        build_configuration_space(info, registry, include=["xgb"])
     with pytest.raises(ValueError, match="no component left for slot 'classifier'"):
         build_configuration_space(info, registry, exclude={"classifier": list(space["classifier:__choice__"].choices)
                                                            + [c.name for c in registry.components("classifier")]})
@@ -114,9 +117,16 @@ def test_complete_configuration_and_hash(credit):
 def test_family_defaults_cover_trees_linear_models_and_networks(credit):
     info, registry = credit[2], default_registry()
     space = build_configuration_space(info, registry)
-    assert space["classifier:__choice__"].default_value == "hist_gradient_boosting"
-    names = [c["classifier:__choice__"] for c in classifier_defaults(space)]
-    assert names == ["random_forest", "extra_trees", "logistic_regression", "mlp"]
+    # LightGBM opens the search with its preferred preprocessing: ordinal codes split natively, no scaling
+    assert space["classifier:__choice__"].default_value == "lightgbm"
+    assert space["encoding:__choice__"].default_value == "ordinal"
+    assert space["scaling:__choice__"].default_value == "no_scaling"
+    defaults = classifier_defaults(space)
+    names = [c["classifier:__choice__"] for c in defaults]
+    assert names == ["catboost", "random_forest", "extra_trees", "logistic_regression", "mlp"]
+    encodings = {c["classifier:__choice__"]: c["encoding:__choice__"] for c in defaults}
+    assert encodings["catboost"] == "ordinal"  # its own preference
+    assert encodings["logistic_regression"] == "ordinal"  # no preference: the space's default
     narrow = build_configuration_space(info, registry, include=["sgd", "lda", "qda"])
     choice = narrow["classifier:__choice__"]
     others = [name for name in choice.choices if name != choice.default_value]
@@ -129,6 +139,6 @@ def test_initial_design_runs_family_defaults_then_warm_start_picks(credit):
     warm = [complete_configuration(space, {"classifier:__choice__": name}) for name in ("mlp", "sgd", "lda")]
     ordered = defaults_then_warm(defaults, warm)
     names = [config["classifier:__choice__"] for config in ordered]
-    assert names == ["random_forest", "extra_trees", "logistic_regression", "mlp", "sgd", "lda"]
-    assert ordered[3] is warm[0]  # the warm start also picked the mlp default: run once, with its origin
+    assert names == ["catboost", "random_forest", "extra_trees", "logistic_regression", "mlp", "sgd", "lda"]
+    assert ordered[4] is warm[0]  # the warm start also picked the mlp default: run once, with its origin
     assert defaults_then_warm(defaults, []) == defaults and defaults_then_warm([], warm) == warm

@@ -15,8 +15,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         description="Each run goes in its own process under budget x 1.25 + slack seconds and a memory limit; "
                     "one result file per run, so the same command resumes. See docs/benchmark.md.")
     parser.add_argument("--suite", default="quick",
-                        help="quick (data/benchmark_suite.csv on the mirror), cc18 (study 99), amlb (study 271), "
-                             "an OpenML study id, or a mirror folder (parquet + manifest.csv)")
+                        help="quick (data/benchmark_suite.csv on the mirror), race (data/race_suite.csv: 24 data "
+                             "sets the meta-database has never seen, the five large ones included), cc18 (study 99), "
+                             "amlb (study 271), an OpenML study id, or a mirror folder (parquet + manifest.csv)")
     parser.add_argument("--tasks", help="only these tasks of the suite (comma-separated names or OpenML ids)")
     parser.add_argument("--frameworks", default="autoclf,hgb,rf",
                         help="comma-separated: autoclf, autoclf_cold, autoclf_best, autoclf_stacking, "
@@ -27,6 +28,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--seeds", type=int, default=1, help="framework seeds 0..N-1 (the split stays fixed)")
     parser.add_argument("--jobs", type=int, default=1, help="cores each run may use (the same for every framework)")
     parser.add_argument("--parallel", type=int, default=1, help="runs at once")
+    parser.add_argument("--no-pin", action="store_true",
+                        help="do not pin each run to --jobs cores of its own (taskset; on by default)")
     parser.add_argument("--memory-limit", type=float, default=8192, help="MB for a run's whole process tree")
     parser.add_argument("--slack", type=float, default=30, help="seconds added to budget x 1.25 for the hard limit")
     parser.add_argument("--max-rows", type=int, default=None, help="skip tasks with more rows")
@@ -71,7 +74,7 @@ def run(args: argparse.Namespace) -> None:
     tasks = resolve_tasks(args.suite, names, mirror=args.mirror, max_rows=args.max_rows)
     config = BenchmarkConfig(out=out, frameworks=runnable, budgets=budgets, folds=args.folds, seeds=args.seeds,
                              jobs=args.jobs, parallel=args.parallel, memory_limit_mb=args.memory_limit,
-                             slack_s=args.slack, retry_failed=args.retry_failed)
+                             slack_s=args.slack, retry_failed=args.retry_failed, pin_cores=not args.no_pin)
     out.mkdir(parents=True, exist_ok=True)
     write_config(config, tasks)
     print(f"{len(tasks)} tasks x {args.folds} folds x {len(budgets)} budgets x {len(runnable)} frameworks x "

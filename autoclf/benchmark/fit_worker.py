@@ -100,8 +100,13 @@ def fit_autoclf(X: pd.DataFrame, y: pd.Series, job: dict) -> Fitted:
                            feature_types=job.get("feature_types"), tmp_folder=str(Path(job["work_dir"]) / "tmp"),
                            **params)
     model.fit(X, y)
-    info: dict[str, Any] = {"n_trials": len(getattr(model, "results_", []) or []),
-                            "ensemble_kind": getattr(model, "ensemble_kind_", None)}
+    results = list(getattr(model, "results_", []) or [])
+    finished = [r.started + r.duration for r in results if r.ok]
+    info: dict[str, Any] = {"n_trials": len(results), "ensemble_kind": getattr(model, "ensemble_kind_", None),
+                            # seconds from the start of fit to the first successful trial's end
+                            "first_model_s": round(min(finished), 2) if finished else None,
+                            "n_failed_trials": sum(not r.ok for r in results),
+                            "best": model.leaderboard().iloc[0]["classifier"] if finished else None}
     if distill:
         student = model.distill(X, y, time_left=budget - fit_budget)
         info["student"] = type(student).__name__
@@ -124,7 +129,7 @@ def fit_autogluon(X: pd.DataFrame, y: pd.Series, job: dict) -> Fitted:
 
     metric = "roc_auc" if y.nunique() == 2 else "log_loss"
     predictor = TabularPredictor(label=job["target"], eval_metric=metric, path=str(Path(job["work_dir"]) / "ag"),
-                                 verbosity=0)
+                                 verbosity=2)  # its log says which models ran, kept beside a failed run
     predictor.fit(X.assign(**{job["target"]: y}), time_limit=float(job["budget"]), num_cpus=job["jobs"])
     classes = list(predictor.class_labels)
     return (lambda X_test: predictor.predict_proba(X_test)[classes].to_numpy()), classes, {}

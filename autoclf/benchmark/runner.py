@@ -14,11 +14,14 @@ from __future__ import annotations
 import json
 import logging
 import os
+import queue
 import re
 import shutil
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +59,9 @@ class BenchmarkConfig:
     slack_s: float = 30
     split_seed: int = 0
     retry_failed: bool = False
+    #: pin each run's whole process tree to ``jobs`` cores of its own (taskset), as the published races do:
+    #: without it a framework that starts more threads or processes than it was given gets more CPU
+    pin_cores: bool = True
 
     def time_limit(self, budget: float) -> float:
         """The hard limit of a run: budget x 1.25 + slack (process start and imports included)."""
@@ -112,7 +118,8 @@ def _run_task(bench_task: BenchTask, pending: list, config: BenchmarkConfig) -> 
         fold_dir.mkdir(parents=True, exist_ok=True)
         X.iloc[train_rows].assign(**{TARGET: y.iloc[train_rows].to_numpy()}).to_parquet(fold_dir / "train.parquet")
         X.iloc[test_rows].to_parquet(fold_dir / "test.parquet")
-    context = {"labels": labels, "feature_types": feature_types, "y": y, "splits": splits, "work": work}
+    context = {"labels": labels, "feature_types": feature_types, "y": y, "splits": splits, "work": work,
+               "cores": CorePool.for_config(config)}
     with ThreadPoolExecutor(max(1, config.parallel)) as pool:
         for record in pool.map(lambda run: _run_one(bench_task, run, context, config), pending):
             logger.info("%s %s fold %d seed %d budget %g: %s %s=%.4f (%.0f s, %.0f MB)", record["task"],
@@ -135,8 +142,12 @@ def _run_one(bench_task: BenchTask, run: tuple, context: dict, config: Benchmark
            "budget": budget, "jobs": config.jobs, "seed": seed, "work_dir": str(run_dir),
            "output": str(run_dir / "result.json")}
     (run_dir / "job.json").write_text(json.dumps(job, default=str))
-    outcome = run_limited([framework.python, str(WORKER), str(run_dir / "job.json")], config.time_limit(budget),
-                          config.memory_limit_mb, run_dir / "log.txt", env=_environment(framework, config.jobs))
+    command = [framework.python, str(WORKER), str(run_dir / "job.json")]
+    with context["cores"].take() as cores:
+        if cores:
+            command = ["taskset", "-c", ",".join(map(str, cores)), *command]
+        outcome = run_limited(command, config.time_limit(budget), config.memory_limit_mb, run_dir / "log.txt",
+                              env=_environment(framework, config.jobs))
     train_rows, test_rows = context["splits"][fold]
     y_train, y_test = context["y"].iloc[train_rows].to_numpy(), context["y"].iloc[test_rows].to_numpy()
     labels = context["labels"]
@@ -151,6 +162,7 @@ def _run_one(bench_task: BenchTask, run: tuple, context: dict, config: Benchmark
         "peak_memory_mb": outcome.peak_memory_mb, "time_limit_s": config.time_limit(budget),
         "memory_limit_mb": config.memory_limit_mb, "jobs": config.jobs, "version": worker.get("version", ""),
         "info": json.dumps(worker.get("info", {}), default=str), "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "cores": ",".join(map(str, cores)), "load_average": os.getloadavg()[0],
     }
     record["over_budget_s"] = record["fit_s"] - budget if np.isfinite(record["fit_s"]) else np.nan
     if record["status"] == "ok":
@@ -172,6 +184,39 @@ def _run_one(bench_task: BenchTask, run: tuple, context: dict, config: Benchmark
     temporary.replace(path)  # atomic: a half-written result never counts as done
     shutil.rmtree(run_dir, ignore_errors=True)
     return record
+
+
+class CorePool:
+    """Disjoint groups of ``jobs`` cores, one per run in flight; empty groups when pinning is off or there
+    are not enough cores (said once in a warning) or no ``taskset``."""
+
+    def __init__(self, groups: list[list[int]]) -> None:
+        self._free: queue.Queue[list[int]] = queue.Queue()
+        for group in groups:
+            self._free.put(group)
+        self.pinned = bool(groups and groups[0])
+
+    @classmethod
+    def for_config(cls, config: BenchmarkConfig) -> CorePool:
+        parallel, jobs = max(1, config.parallel), max(1, config.jobs)
+        cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+        if not config.pin_cores:
+            return cls([[]] * parallel)
+        reason = ("taskset not found" if shutil.which("taskset") is None else
+                  f"{parallel} runs x {jobs} cores need {parallel * jobs}, this process may use {len(cores)}"
+                  if len(cores) < parallel * jobs else "")
+        if reason:
+            logger.warning("runs not pinned to cores: %s", reason)
+            return cls([[]] * parallel)
+        return cls([cores[index * jobs:(index + 1) * jobs] for index in range(parallel)])
+
+    @contextmanager
+    def take(self) -> Iterator[list[int]]:
+        group = self._free.get()
+        try:
+            yield group
+        finally:
+            self._free.put(group)
 
 
 def collect(out: Path) -> pd.DataFrame:

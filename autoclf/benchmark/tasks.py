@@ -23,7 +23,8 @@ logger = logging.getLogger(__name__)
 #: OpenML study ids of the suites everyone reports on, and the manifest column value of each in a mirror
 SUITES: dict[str, tuple[int, str]] = {"cc18": (99, "cc18"), "amlb": (271, "amlb")}
 REPOSITORY = Path(__file__).resolve().parents[2]
-QUICK_SUITE = "benchmark_suite.csv"  # in data/, shipped in the wheel
+#: suites listed in a file of data/ (shipped in the wheel), read from the mirror
+LISTED_SUITES = {"quick": "benchmark_suite.csv", "race": "race_suite.csv"}
 
 
 @dataclass(frozen=True)
@@ -45,13 +46,13 @@ def default_mirror() -> Path:
 
 def resolve_tasks(suite: str, names: list[str] | None = None, mirror: str | Path | None = None,
                   max_rows: int | None = None) -> list[BenchTask]:
-    """Tasks of ``suite``: "quick" (data/benchmark_suite.csv on the mirror), "cc18", "amlb", an OpenML
+    """Tasks of ``suite``: "quick" or "race" (lists in data/, read from the mirror), "cc18", "amlb", an OpenML
     study id, or a mirror folder. ``names`` picks tasks by name or OpenML id."""
     mirror_path = Path(mirror) if mirror is not None else default_mirror()
-    if suite == "quick":
+    if suite in LISTED_SUITES:
         from autoclf.data_files import data_path
 
-        wanted = names or [str(name) for name in pd.read_csv(data_path(QUICK_SUITE))["name"]]
+        wanted = names or [str(name) for name in pd.read_csv(data_path(LISTED_SUITES[suite]))["name"]]
         return _from_source(mirror_source(mirror_path), str(mirror_path), wanted, max_rows)
     if suite in SUITES or suite.isdigit():
         study = SUITES[suite][0] if suite in SUITES else int(suite)

@@ -38,6 +38,12 @@ class Component:
     #: classifiers: the iteration count (epochs, trees, boosting rounds) that multi-fidelity search scales
     #: down for cheap low-budget trials; classifiers without one train on a row subsample instead
     fidelity_parameter: ClassVar[str | None] = None
+    #: classifiers: the preprocessing their default configuration runs with (slot -> component name), e.g.
+    #: boosting libraries take categoricals as ordinal codes, natively, rather than one-hot columns
+    preferred_preprocessing: ClassVar[dict[str, str]] = {}
+    #: heavy modules a trial of this component imports (torch, a boosting library): trial workers import
+    #: them before the first trial's clock starts, only when the component is in the space
+    preload_modules: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:

@@ -51,9 +51,12 @@ def active_slots(info: DatasetInfo) -> list[str]:
 
 
 def select_components(
-    registry: Registry, info: DatasetInfo, include: ComponentFilter = None, exclude: ComponentFilter = None
+    registry: Registry, info: DatasetInfo, include: ComponentFilter = None, exclude: ComponentFilter = None,
+    check_applicable: bool = True,
 ) -> dict[str, list[type[Component]]]:
-    """Components per active slot after include/exclude and applicability; errors name the problem."""
+    """Components per active slot after include/exclude and applicability; errors name the problem.
+    ``check_applicable=False`` keeps every component (the meta-database's reference space: its hash must
+    not depend on which optional libraries this machine has)."""
     known = registry.names()
     included = _by_slot(include, known, "include")
     excluded = _by_slot(exclude, known, "exclude")
@@ -66,7 +69,7 @@ def select_components(
         ]
         usable, reasons = [], []
         for component in candidates:
-            reason = component.not_applicable_reason(info)
+            reason = component.not_applicable_reason(info) if check_applicable else None
             if reason is None:
                 usable.append(component)
             else:
@@ -86,15 +89,19 @@ def build_configuration_space(
     include: ComponentFilter = None,
     exclude: ComponentFilter = None,
     seed: int | None = None,
+    check_applicable: bool = True,
 ) -> ConfigurationSpace:
     """The joint space: one choice per active slot, each component's own space under it, balancing, forbiddens."""
-    selected = select_components(registry, info, include, exclude)
+    selected = select_components(registry, info, include, exclude, check_applicable)
     space = ConfigurationSpace(seed=seed)
     has_weights = any(c.supports_sample_weight for c in selected["classifier"])
     if has_weights:
         space.add(Categorical(BALANCING, ["none", "weighting"], default="none"))
+    preferred = selected["classifier"][0].preferred_preprocessing  # the default classifier's own preprocessing
     for slot, components in selected.items():
-        choice = Categorical(choice_name(slot), [c.name for c in components], default=components[0].name)
+        names = [c.name for c in components]
+        default = preferred[slot] if preferred.get(slot) in names else names[0]
+        choice = Categorical(choice_name(slot), names, default=default)
         space.add(choice)
         for component in components:
             sub_space = component.search_space(info)
@@ -218,12 +225,14 @@ def _active_configuration(space: ConfigurationSpace, values: dict[str, object]) 
     return Configuration(space, values=active)
 
 
-#: model families whose defaults run right after the space's default (boosting): bagged trees, randomised
-#: trees, a linear model and a network, so every family has a data point before SMAC's model takes over
-FAMILY_DEFAULTS = ("random_forest", "extra_trees", "logistic_regression", "mlp")
+#: model families whose defaults run right after the space's default (LightGBM): CatBoost (the strongest
+#: default, benchmarks/boosting_defaults.py), bagged trees, randomised trees, a linear model and a network,
+#: so every family has a data point before SMAC's model takes over
+FAMILY_DEFAULTS = ("catboost", "random_forest", "extra_trees", "logistic_regression", "mlp")
 
 
-def classifier_defaults(space: ConfigurationSpace, n: int = len(FAMILY_DEFAULTS)) -> list[Configuration]:
+def classifier_defaults(space: ConfigurationSpace, n: int = len(FAMILY_DEFAULTS), registry: Registry | None = None
+                        ) -> list[Configuration]:
     """Default configurations of up to ``n`` more classifiers after the space's default one.
 
     Cheap, strong starting points that cover the main model families (trees, boosting, linear, networks)
@@ -234,7 +243,29 @@ def classifier_defaults(space: ConfigurationSpace, n: int = len(FAMILY_DEFAULTS)
     candidates = [name for name in FAMILY_DEFAULTS if name in choice.choices]
     candidates += [name for name in choice.choices if name not in candidates]
     others = [name for name in candidates if name != choice.default_value][:n]
-    return [complete_configuration(space, {choice.name: name}) for name in others]
+    return [complete_configuration(space, {**preferred_preprocessing(space, name, registry), choice.name: name})
+            for name in others]
+
+
+def preferred_preprocessing(space: ConfigurationSpace, classifier: str, registry: Registry | None = None
+                            ) -> dict[str, str]:
+    """The choices of ``classifier``'s preferred preprocessing (``Component.preferred_preprocessing``) that
+    this space offers, as a partial configuration; the classifier is looked up in ``registry`` (default:
+    the shipped one)."""
+    if registry is None:
+        from autoclf.components.registry import default_registry
+
+        registry = default_registry()
+    try:
+        component = registry.get("classifier", classifier)
+    except KeyError:
+        return {}
+    partial = {}
+    for slot, name in component.preferred_preprocessing.items():
+        key = choice_name(slot)
+        if key in space and name in space[key].choices:
+            partial[key] = name
+    return partial
 
 
 def defaults_then_warm(defaults: list[Configuration], warm: list[Configuration]) -> list[Configuration]:
@@ -250,3 +281,11 @@ def defaults_then_warm(defaults: list[Configuration], warm: list[Configuration])
     """
     ordered = [next((pick for pick in warm if pick == config), config) for config in defaults]
     return ordered + [pick for pick in warm if pick not in ordered]
+
+
+def modules_to_preload(space: ConfigurationSpace, registry: Registry) -> list[str]:
+    """Heavy modules that the space's classifiers import (``Component.preload_modules``), for trial workers
+    to import before the first trial's clock starts."""
+    names = space[choice_name("classifier")].choices
+    modules = {module for name in names for module in registry.get("classifier", name).preload_modules}
+    return sorted(modules)

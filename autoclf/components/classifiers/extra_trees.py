@@ -6,10 +6,11 @@ from ConfigSpace import Categorical, ConfigurationSpace, Float, Integer
 from sklearn.ensemble import ExtraTreesClassifier
 
 from autoclf.components.base import Component
+from autoclf.components.classifiers._growing import GrowingForest
 from autoclf.dataset.info import DatasetInfo
 
 
-class ExtraTrees(Component, ExtraTreesClassifier):
+class ExtraTrees(GrowingForest, Component, ExtraTreesClassifier):
     name = "extra_trees"
     slot = "classifier"
     fidelity_parameter = "n_estimators"

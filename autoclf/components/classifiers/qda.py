@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from ConfigSpace import ConfigurationSpace
 from sklearn.discriminant_analysis import QuadraticDiscriminantAnalysis
 
@@ -39,3 +40,17 @@ class QDA(Component, QuadraticDiscriminantAnalysis):
     @classmethod
     def from_config(cls, params: dict[str, Any], info: DatasetInfo, random_state: int | None = None) -> QDA:
         return super().from_config({"solver": "eigen", **shrinkage_params(params)}, info, random_state)
+
+    def fit(self, X: Any, y: Any) -> QDA:
+        # shrinkage keeps a covariance full rank in exact arithmetic, but scikit-learn's rank test can still
+        # refuse a class whose features are nearly dependent (e.g. after a Nystroem map of a few columns):
+        # then fit once more with full shrinkage (a scaled identity), which the test always accepts
+        try:
+            return super().fit(X, y)
+        except np.linalg.LinAlgError:
+            shrinkage = self.shrinkage
+            self.shrinkage = 1.0
+            try:
+                return super().fit(X, y)
+            finally:
+                self.shrinkage = shrinkage

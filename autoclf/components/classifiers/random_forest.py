@@ -6,10 +6,11 @@ from ConfigSpace import Categorical, ConfigurationSpace, Float, Integer
 from sklearn.ensemble import RandomForestClassifier
 
 from autoclf.components.base import Component
+from autoclf.components.classifiers._growing import GrowingForest
 from autoclf.dataset.info import DatasetInfo
 
 
-class RandomForest(Component, RandomForestClassifier):
+class RandomForest(GrowingForest, Component, RandomForestClassifier):
     name = "random_forest"
     slot = "classifier"
     fidelity_parameter = "n_estimators"

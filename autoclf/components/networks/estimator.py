@@ -54,6 +54,7 @@ class MLPClassifier(Component, ClassifierMixin, BaseEstimator):
 
     name = "mlp"
     slot = "classifier"
+    preload_modules = ("torch",)
     fidelity_parameter = "max_epochs"
     supports_sample_weight = True
 
