@@ -242,7 +242,9 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
                                   start, refit_share=limits.refit_share if self.refit else None,
                                   cross_validated=n_splits > 1)
         best_score: list[float | None] = [None]
-        warm = modules_to_preload(space, self._registry())
+        # one worker imports the rest on demand, outside trial clocks; Dask workers preload all they may need
+        serial = self.dask_client is None and self._n_jobs() == 1
+        warm = modules_to_preload(space, self._registry(), default_only=serial)
         progress = SearchProgress(deadline - start, metric.name, self.verbose > 0)
         with self._runner(store, warm) as runner, progress as bar:
             runner.launch()  # trial workers import scikit-learn (and torch) while SMAC and the warm start are built
@@ -298,13 +300,16 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
             with Worker(n_threads=1, warm=warm) as worker:
                 yield SerialRunner(worker)
 
-        n_jobs = (os.cpu_count() or 1) if self.n_jobs == -1 else self.n_jobs
+        n_jobs = self._n_jobs()
         if self.dask_client is None and n_jobs == 1:
             return serial()
         from autoclf.parallel.dask_runner import DaskRunner
 
         return DaskRunner(store, n_workers=n_jobs, memory_limit_mb=self.memory_limit, client=self.dask_client,
                           shared_store=self.shared_tmp_folder, warm=warm)
+
+    def _n_jobs(self) -> int:
+        return (os.cpu_count() or 1) if self.n_jobs == -1 else int(self.n_jobs)
 
     def _registry(self):
         from autoclf.components.registry import default_registry

@@ -39,6 +39,19 @@ def pid():
     return os.getpid()
 
 
+def torch_is_loaded():
+    return "torch" in sys.modules
+
+
+def needs_torch():
+    import torch
+
+    return int(torch.ones(2).sum())
+
+
+needs_torch.modules_needed = lambda: ("torch",)
+
+
 @pytest.fixture(scope="module")
 def worker():
     with Worker() as w:
@@ -119,3 +132,15 @@ def test_stopping_a_launched_worker_leaves_no_process():
     worker.stop()
     process.join(timeout=10)
     assert not process.is_alive() and not worker.alive
+
+
+def test_modules_a_call_needs_are_imported_outside_its_clock():
+    """torch is imported only when a call declares it (a network trial), and its import (seconds) does not
+    count against the call's time limit."""
+    with Worker() as worker:
+        assert worker.call(torch_is_loaded, time_limit=30).value is False  # not preloaded
+        started = time.perf_counter()
+        outcome = worker.call(needs_torch, time_limit=0.5)
+        assert outcome.status == "success" and outcome.value == 2, outcome.error
+        assert outcome.seconds < 0.5 and time.perf_counter() - started > 0.5  # the import took longer
+        assert worker.call(torch_is_loaded, time_limit=30).value is True

@@ -88,6 +88,16 @@ def run_trial(
     return {"loss": loss, "score": score, "fit_seconds": fit_seconds}
 
 
+def _modules_for(store_root: str, config: dict[str, Any]) -> tuple[str, ...]:
+    """Heavy modules the configuration's classifier imports (``Component.preload_modules``)."""
+    task = load_task(store_root)
+    name = config.get("classifier:__choice__")
+    try:
+        return tuple(task.registry.get("classifier", str(name)).preload_modules)
+    except KeyError:
+        return ()
+
+
 def subsample_rows(rows: np.ndarray, y: np.ndarray, fraction: float, seed: int) -> np.ndarray:
     """A stratified ``fraction`` of ``rows`` (sorted), with at least two rows of every class present."""
     rng = np.random.default_rng(seed)
@@ -108,3 +118,16 @@ def refit(store_root: str, config: dict[str, Any], seed: int, time_limit: float 
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(task.X, task.y)
     return model
+
+
+def _trial_modules(store_root: str, trial_id: int, config: dict[str, Any], *rest: Any) -> tuple[str, ...]:
+    return _modules_for(store_root, config)
+
+
+def _refit_modules(store_root: str, config: dict[str, Any], *rest: Any) -> tuple[str, ...]:
+    return _modules_for(store_root, config)
+
+
+# what the worker imports before a call's clock starts (``autoclf.evaluation.worker``)
+run_trial.modules_needed = _trial_modules  # type: ignore[attr-defined]
+refit.modules_needed = _refit_modules  # type: ignore[attr-defined]
