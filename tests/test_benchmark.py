@@ -130,3 +130,54 @@ def test_quick_suite_is_on_the_mirror():
         pytest.skip("no local mirror")
     tasks = resolve_tasks("quick")
     assert sorted(task.name for task in tasks) == sorted(suite["name"])
+
+
+def test_report_budget_use_first_model_and_ranks_by_size():
+    results = _results()
+    results.loc[results["task"] == "t3", "n_train"] = 50_000  # one large task
+    results["info"] = np.where(results["framework"] == "A", json.dumps({"first_model_s": 4.5}), "{}")
+    results.loc[results["framework"] == "A", "fit_s"] = 59.0  # A uses its budget: 98 %
+    summary = report.summary_markdown(results)
+    assert "Mean rank by data size" in summary and ">= 40,000 rows (1 tasks)" in summary
+    stats = report._run_statistics(results)
+    in_last = stats["fit in last 3 % (runs)"]
+    assert in_last.loc[("A", 60.0)] == 3 and in_last.loc[("B", 60.0)] == 0
+    assert stats.loc[("A", 60.0), "first model s (median)"] == 4.5
+    assert np.isnan(stats.loc[("B", 60.0), "first model s (median)"])
+
+
+def test_runs_are_pinned_to_cores_of_their_own(tmp_path):
+    import os
+
+    from autoclf.benchmark.runner import BenchmarkConfig, CorePool
+
+    cores = sorted(os.sched_getaffinity(0))
+    config = BenchmarkConfig(out=tmp_path, frameworks=[], budgets=[60.0], parallel=len(cores), jobs=1)
+    pool = CorePool.for_config(config)
+    taken = []
+    for _ in cores:
+        taken.append(pool._free.get())
+    assert sorted(core for group in taken for core in group) == cores  # disjoint, one each
+    too_many = CorePool.for_config(BenchmarkConfig(out=tmp_path, frameworks=[], budgets=[60.0],
+                                                   parallel=len(cores) + 1, jobs=1))
+    assert not too_many.pinned
+    assert not CorePool.for_config(BenchmarkConfig(out=tmp_path, frameworks=[], budgets=[60.0],
+                                                   pin_cores=False)).pinned
+
+
+def test_race_suite_is_unseen_by_the_meta_database():
+    """data/race_suite.csv: 24 data sets, the five large ones among them, 12 for the 300 s race, none of them
+    in the shipped meta-database (the race measures data autoclf has never seen)."""
+    from autoclf.benchmark.tasks import default_mirror, resolve_tasks
+    from autoclf.data_files import data_path
+    from autoclf.metalearning.database import load_database
+
+    suite = pd.read_csv(data_path("race_suite.csv"))
+    assert len(suite) == 24 and suite["at_300s"].sum() == 12
+    assert {"adult", "bank-marketing", "electricity", "connect_4", "fars"} <= set(suite.loc[suite["large"], "name"])
+    assert suite.loc[suite["large"], "at_300s"].all()
+    known = {d.name for d in load_database().datasets}
+    assert not known & set(suite["name"])
+    if not (default_mirror() / "manifest.csv").exists():
+        pytest.skip("no local mirror")
+    assert sorted(task.name for task in resolve_tasks("race")) == sorted(suite["name"])

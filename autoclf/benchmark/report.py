@@ -9,6 +9,7 @@ framework has a result at that budget (a benchmark still running, or a framework
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -134,25 +135,57 @@ def _budget_section(results: pd.DataFrame, budget: float) -> list[str]:
         "failed runs": at.groupby("framework")["failed"].sum().reindex(ranks.index),
     })
     k, n = oriented.shape[1], oriented.shape[0]
+    by_size = _ranks_by_size(oriented, info.loc[oriented.index, "n_train"] + info.loc[oriented.index, "n_test"])
     lines = [f"## Budget {budget:g} s", "", "### Per task (mean over folds and seeds; best in bold)", "",
              _markdown(table), "", f"### Mean rank ({n} tasks complete for all {k} frameworks)", "",
              _markdown(overview, ".3f"), "",
              f"Friedman p = {friedman_p(oriented):.3g}; Nemenyi critical difference of mean ranks (alpha 0.05) = "
              f"{critical_difference(k, n):.3f}. Normalised score: 0 = constant predictor, 1 = best framework on "
-             "the task.", "", f"### Wins/ties/losses (row vs column; tie: |difference| <= {TIE_TOLERANCE:g})", "",
+             "the task.", "", *by_size,
+             f"### Wins/ties/losses (row vs column; tie: |difference| <= {TIE_TOLERANCE:g})", "",
              _markdown(pairwise(oriented)), ""]
     return lines
 
 
+#: tasks with at least this many rows are reported apart ("large": adult, bank-marketing, electricity, ...)
+LARGE_ROWS = 40_000
+
+
+def _ranks_by_size(oriented: pd.DataFrame, rows: pd.Series) -> list[str]:
+    """Mean ranks on small and on large tasks separately, when the tasks include both."""
+    large = rows >= LARGE_ROWS
+    if large.all() or not large.any():
+        return []
+    frame = pd.DataFrame({f"< {LARGE_ROWS:,} rows ({(~large).sum()} tasks)": mean_ranks(oriented[~large]),
+                          f">= {LARGE_ROWS:,} rows ({large.sum()} tasks)": mean_ranks(oriented[large])})
+    return ["### Mean rank by data size", "", _markdown(frame, ".3f"), ""]
+
+
 def _run_statistics(results: pd.DataFrame) -> pd.DataFrame:
     grouped = results.groupby(["framework", "budget"])
+    used = results["fit_s"] / results["budget"]  # share of the budget that fit took
+    first = results["info"].map(_first_model_seconds) if "info" in results else pd.Series(np.nan, results.index)
     return pd.DataFrame({
         "runs": grouped.size(), "failed": grouped["failed"].sum(),
         "accuracy": grouped["accuracy"].mean(), "balanced accuracy": grouped["balanced_accuracy"].mean(),
         "fit s (mean)": grouped["fit_s"].mean(), "predict s (mean)": grouped["predict_s"].mean(),
         "over budget s (max)": grouped["over_budget_s"].max(), "wall s (max)": grouped["wall_s"].max(),
         "peak MB (max)": grouped["peak_memory_mb"].max(),
+        "peak MB (median)": grouped["peak_memory_mb"].median(),
+        "fit / budget (median)": used.groupby([results["framework"], results["budget"]]).median(),
+        "fit in last 3 % (runs)": used.between(0.97, 1.02).groupby([results["framework"], results["budget"]]).sum(),
+        "fit over 102 % (runs)": (used > 1.02).groupby([results["framework"], results["budget"]]).sum(),
+        "first model s (median)": first.groupby([results["framework"], results["budget"]]).median(),
     })
+
+
+def _first_model_seconds(info: object) -> float:
+    """Seconds to the first successful trial, where the framework reports it (autoclf's run info)."""
+    try:
+        value = json.loads(str(info)).get("first_model_s")
+    except (ValueError, AttributeError):
+        return np.nan
+    return float(value) if value is not None else np.nan
 
 
 def _markdown(frame: pd.DataFrame, floatfmt: str = ".4f") -> str:
