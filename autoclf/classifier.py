@@ -219,12 +219,15 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         from autoclf.optimization.search_loop import Limits, run_search
         from autoclf.optimization.smac_proposer import SmacProposer
         from autoclf.progress import SearchProgress
+        from autoclf.top_up import use_time_left
 
         per_run = self.per_run_time_limit if self.per_run_time_limit is not None else default_per_run(self.time_left)
         # a refit on all rows costs about one split's fit scaled up to all rows, with a safety margin
         train_share = (1 - self.holdout_size) if n_splits == 1 else (n_splits - 1) / n_splits
         refit_share = 1.3 / (n_splits * train_share)
-        limits = Limits(start, deadline, float(per_run), self.memory_limit, self.n_trials, refit_share)
+        # without refits the search keeps no time for them
+        limits = Limits(start, deadline, float(per_run), self.memory_limit, self.n_trials,
+                        refit_share if self.refit else 0.0)
         user = [complete_configuration(space, given) for given in self.initial_configurations or ()]
         for config in user:
             config.origin = "user"
@@ -265,8 +268,11 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
                     f"no trial finished successfully within time_left={self.time_left} s (trials: {statuses}); "
                     "give more time_left or per_run_time_limit, or a lighter search space"
                 )
-            best = min(successes, key=lambda r: (r.loss, r.trial_id))
             served = self._final_model(runner, builder, results, limits, n_classes)
+            served, results = use_time_left(served, results, proposer=proposer, runner=runner, store=store,
+                                            builder=builder, limits=limits, seed=self.seed,
+                                            worst_loss=metric.worst_loss, on_result=on_result, n_classes=n_classes)
+            best = min((r for r in results if r.ok), key=lambda r: (r.loss, r.trial_id))
         return results, served, best
 
     def _final_model(self, worker, builder, results: list[TrialResult], limits, n_classes: int) -> Any:

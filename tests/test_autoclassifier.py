@@ -130,3 +130,25 @@ def test_pandas_input_with_strings_booleans_and_missing_values():
     X = X.assign(adult=X["age"] > 18)
     model = AutoClassifier(time_left=120, n_trials=2, include={"classifier": FAST}, verbose=0).fit(X, y)
     assert model.predict(X.iloc[:10]).dtype == y.dtype or set(model.predict(X)) <= set(y)
+
+
+def test_time_left_after_serving_runs_more_trials(credit_g, monkeypatch, caplog):
+    """The search keeps a reserve for refitting the ensemble; what the refits leave unused goes to more trials,
+    and the ensemble is served again over all of them (before, up to 25 % of time_left went unused)."""
+    import logging
+
+    from autoclf.ensembles import builder
+
+    estimate = builder.EnsembleBuilder.final_seconds_estimate
+    # a reserve far larger than the refits need, as when a slow member's refit is planned and then skipped
+    monkeypatch.setattr(builder.EnsembleBuilder, "final_seconds_estimate",
+                        lambda self, with_refits=True: estimate(self, with_refits) + (10.0 if with_refits else 0.0))
+    X, y = credit_g
+    with caplog.at_level(logging.INFO, logger="autoclf.top_up"):
+        model = AutoClassifier(time_left=24, include={"classifier": ["logistic_regression", "gaussian_nb"]},
+                               seed=0, verbose=0).fit(X, y)
+    assert "searching on" in caplog.text
+    ids = [result.trial_id for result in model.results_]
+    assert ids == list(range(len(ids)))  # the continued search numbers its trials on
+    assert set(model.ensemble_weights_) <= {result.trial_id for result in model.results_ if result.ok}
+    assert model.predict_proba(X.iloc[:5]).shape == (5, 2)

@@ -204,15 +204,16 @@ class EnsembleBuilder:
     def latest(self) -> Snapshot | None:
         return self.history[-1] if self.history else None
 
-    def final_seconds_estimate(self) -> float:
-        """Seconds the final build needs beyond refits (selection + loading members): for the search's reserve."""
+    def final_seconds_estimate(self, with_refits: bool = True) -> float:
+        """Seconds the final build needs (selection, loading members and, ``with_refits``, refitting the members
+        other than the best trial, whose refit the search loop reserves itself): for the search's reserve."""
         latest = self.latest
         if latest is None:
             return 0.0
         per_build = self.build_seconds / max(len(self.history), 1)
         stacking = 2.0 * per_build + 0.5 if self.kind == "stacking" else 0.0
         refits = 0.0
-        if self.refit_share is not None:  # the search loop already keeps time to refit its best trial
+        if self.refit_share is not None and with_refits:  # the search loop keeps time to refit its best trial
             durations = {r.trial_id: r.duration for r in self.results}
             best = min((r for r in self.results if r.ok), key=lambda r: (r.loss, r.trial_id)).trial_id
             refits = sum(durations[t] * self.refit_share for t in latest.trial_ids if t != best)
@@ -348,11 +349,14 @@ class ServedEnsemble:
     snapshot: Snapshot
     refitted: list[int]
     history: list[Snapshot] = field(default_factory=list)
+    refit_models: dict[int, Any] = field(default_factory=dict)  # the refit members by trial id, for a later serve
 
 
 def serve(builder: EnsembleBuilder, runner: Any, results: list[TrialResult], deadline: float, refit: bool,
-          refit_share: float, seed: int, memory_limit_mb: float | None, n_classes: int) -> ServedEnsemble:
+          refit_share: float, seed: int, memory_limit_mb: float | None, n_classes: int,
+          refitted_before: dict[int, Any] | None = None) -> ServedEnsemble:
     """Build the final ensemble of ``builder.kind``, refit its members if asked and the clock allows, assemble.
+    ``refitted_before``: members refit by an earlier serve of the same fit, used again as they are.
 
     Order matters for the clock: the weights (and the level-2 model, for stacking) come first, as they only
     need stored predictions; refits use what time is left; loading trial models for the rest is last.
@@ -374,8 +378,9 @@ def serve(builder: EnsembleBuilder, runner: Any, results: list[TrialResult], dea
     # a level-2 model learned from holdout models' outputs: refit members shift them (measured: test loss
     # +5-11 % under holdout, see benchmarks/ensembles.py); out-of-fold outputs carry over to refits better
     refit = refit and (stack is None or builder.cross_validated)
-    refitted = refit_members(runner, builder.store, ids, by_id, deadline, refit_share, seed,
-                             memory_limit_mb, builder.models) if refit else {}
+    before = {t: model for t, model in (refitted_before or {}).items() if t in ids}
+    refitted = before | (refit_members(runner, builder.store, [t for t in ids if t not in before], by_id, deadline,
+                                       refit_share, seed, memory_limit_mb, builder.models) if refit else {})
     members = load_members(builder.store, ids, n_classes, deadline, refitted, builder.models)
     if stack is not None and len(members) == len(ids):
         model = stack.replace_members([members[t] for t in ids])
@@ -384,7 +389,7 @@ def serve(builder: EnsembleBuilder, runner: Any, results: list[TrialResult], dea
                           snapshot.best_single_loss, round(time.perf_counter() - builder.start, 3), len(results),
                           extra={"selection_loss": snapshot.loss})
         builder.history.append(served)
-        return ServedEnsemble(model, served, sorted(refitted), builder.history)
+        return ServedEnsemble(model, served, sorted(refitted), builder.history, refitted)
     weights = snapshot.weight_map()
     if not any(t in members for t in weights):  # only after a stacking that could not load all its members
         best = max(weights, key=lambda t: weights[t])
@@ -396,4 +401,4 @@ def serve(builder: EnsembleBuilder, runner: Any, results: list[TrialResult], dea
         snapshot = Snapshot(snapshot.kind, [int(name.split()[-1]) for name in model.names_],
                             [float(w) for w in model.weights_], np.nan, snapshot.best_single_loss,
                             snapshot.seconds, snapshot.n_trials)
-    return ServedEnsemble(model, snapshot, sorted(refitted), builder.history)
+    return ServedEnsemble(model, snapshot, sorted(refitted), builder.history, refitted)

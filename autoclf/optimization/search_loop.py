@@ -50,17 +50,20 @@ def run_search(
     seed: int,
     worst_loss: float,
     on_result: Callable[[TrialResult], None] = lambda result: None,
+    first_trial_id: int = 0,
+    keep_on_interrupt: bool = True,
 ) -> list[TrialResult]:
     """Keep ``runner.capacity`` trials in flight until a stopping rule fires, then let them finish.
 
     Each trial's time limit is what is left of the clock when it starts, so waiting for the last ones
     never runs past the deadline. A KeyboardInterrupt ends the search and keeps what is done; before any
-    successful trial it propagates (there is nothing to keep).
+    successful trial it propagates (there is nothing to keep), and always with ``keep_on_interrupt=False``
+    (a search continued after serving a model, whose trial ids start at ``first_trial_id``).
     """
     results: list[TrialResult] = []
     in_flight: dict[int, tuple[Proposal, float]] = {}
     best: TrialResult | None = None
-    n_started = 0
+    n_started = first_trial_id
     queued: Proposal | None = None  # asked while every slot was busy, started when one frees
     try:
         while True:
@@ -96,8 +99,8 @@ def run_search(
             on_result(result)
     except KeyboardInterrupt:
         runner.kill()  # trials may still be running
-        if best is None:
-            raise  # nothing to serve: fit says so
+        if best is None or not keep_on_interrupt:
+            raise  # nothing to serve: fit says so (or the caller keeps what it served)
         logger.warning("search interrupted after %d trials; keeping the best model found so far", len(results))
     return sorted(results, key=lambda result: result.trial_id)
 
