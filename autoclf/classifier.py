@@ -45,8 +45,9 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
     metric : a metric name ("auto", "roc_auc", "log_loss", "accuracy", ...) or a scikit-learn scorer;
         "auto" is ROC AUC for two classes and log loss for more, as in the AutoML Benchmark.
     resampling : "holdout" (stratified, ``holdout_size`` held out), "cv" (``folds``-fold), or "auto":
-        cross-validation on small data (rows x features <= 200 000), where a holdout set is too small to
-        choose among many trials without overfitting it, holdout otherwise (FLAML's rule, scaled down).
+        cross-validation where the budget pays for it (rows x features x classes / 2 under 2 500 per second
+        of time_left, fewer than 100 000 rows: FLAML's rule, counting classes), where a holdout set is too small to choose among many trials
+        without overfitting it; holdout otherwise.
     multi_fidelity : Hyperband over training budgets (epochs, trees, boosting rounds; a row subsample for
         models without iterations): many cheap low-budget trials, the promising ones promoted to full
         budget. Off by default: see benchmarks/multi_fidelity.py for the measurement.
@@ -163,7 +164,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         metric = get_metric(self.metric, info.n_classes)
         registry = self._registry()
         space = build_configuration_space(info, registry, self.include, self.exclude, seed=self.seed)
-        resampling = choose_resampling(self.resampling, info)
+        resampling = choose_resampling(self.resampling, info, self.time_left)
         splits = make_splits(y_codes, resampling, self.folds, self.holdout_size, seed=self.seed)
         store.initialise(TrialTask(X_canonical, y_codes, info, splits, metric, registry))
         # computed once the trial workers are starting (they import scikit-learn meanwhile)

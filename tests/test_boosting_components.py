@@ -73,7 +73,8 @@ def test_native_categoricals_with_unseen_codes(cls):
     noise = rng.normal(size=600)
     y = np.isin(codes, [1, 4, 7, 10]).astype(int)  # a rule on the category, no order to exploit
     X = np.column_stack([codes, noise])
-    model = cls(random_state=0, n_estimators=200, categorical_features=[0]).fit(X, y)
+    native = {"native_categorical": True} if "native_categorical" in cls().get_params() else {}
+    model = cls(random_state=0, n_estimators=200, categorical_features=[0], **native).fit(X, y)
     X_new = np.array([[4.0, 0.0], [5.0, 0.0], [-1.0, 0.0], [np.nan, 0.0]])  # -1: unseen category
     proba = model.predict_proba(X_new)
     assert proba[0, 1] > 0.8 and proba[1, 1] < 0.2
@@ -143,3 +144,18 @@ def test_boosters_accept_pandas_free_float_input_only_after_the_pipeline():
     frame = pd.DataFrame({"a": ["x", "y"] * 10})
     with pytest.raises(ValueError):
         BOOSTERS[0]().fit(frame, [0, 1] * 10)
+
+
+@pytest.mark.parametrize("cls", [cls for cls in BOOSTERS if "native_categorical" in cls().get_params()],
+                         ids=lambda cls: cls.name)
+def test_categorical_codes_as_numbers_keep_their_order(cls):
+    """native_categorical=False: the codes are numbers, so a threshold on their order is one split."""
+    rng = np.random.default_rng(0)
+    codes = rng.integers(0, 40, size=2000).astype(float)
+    y = (codes >= 20).astype(int)  # an ordered rule, as ranks or sizes
+    as_numbers = cls(random_state=0, n_estimators=1, learning_rate=1.0, categorical_features=[0],
+                     native_categorical=False, early_stopping_rounds=0).fit(codes[:, None], y)
+    assert (as_numbers.predict(np.array([[5.0], [35.0]])) == [0, 1]).all()
+    assert as_numbers._categorical_columns(1) == []
+    native = cls(categorical_features=[0], native_categorical=True)
+    assert native._categorical_columns(1) == [0]

@@ -123,7 +123,7 @@ def test_family_defaults_cover_trees_linear_models_and_networks(credit):
     assert space["scaling:__choice__"].default_value == "no_scaling"
     defaults = classifier_defaults(space)
     names = [c["classifier:__choice__"] for c in defaults]
-    assert names == ["catboost", "random_forest", "extra_trees", "logistic_regression", "mlp"]
+    assert names == ["catboost", "xgboost", "random_forest", "extra_trees", "logistic_regression", "mlp"]
     encodings = {c["classifier:__choice__"]: c["encoding:__choice__"] for c in defaults}
     assert encodings["catboost"] == "ordinal"  # its own preference
     assert encodings["logistic_regression"] == "ordinal"  # no preference: the space's default
@@ -139,6 +139,7 @@ def test_initial_design_runs_family_defaults_then_warm_start_picks(credit):
     warm = [complete_configuration(space, {"classifier:__choice__": name}) for name in ("mlp", "sgd", "lda")]
     ordered = defaults_then_warm(defaults, warm)
     names = [config["classifier:__choice__"] for config in ordered]
-    assert names == ["catboost", "random_forest", "extra_trees", "logistic_regression", "mlp", "sgd", "lda"]
-    assert ordered[4] is warm[0]  # the warm start also picked the mlp default: run once, with its origin
+    assert names == ["catboost", "xgboost", "random_forest", "extra_trees", "logistic_regression", "mlp", "sgd",
+                     "lda"]
+    assert ordered[5] is warm[0]  # the warm start also picked the mlp default: run once, with its origin
     assert defaults_then_warm(defaults, []) == defaults and defaults_then_warm([], warm) == warm

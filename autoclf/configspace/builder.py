@@ -251,9 +251,10 @@ def _active_configuration(space: ConfigurationSpace, values: dict[str, object]) 
 
 
 #: model families whose defaults run right after the space's default (LightGBM): CatBoost (the strongest
-#: default, benchmarks/boosting_defaults.py), bagged trees, randomised trees, a linear model and a network,
-#: so every family has a data point before SMAC's model takes over
-FAMILY_DEFAULTS = ("catboost", "random_forest", "extra_trees", "logistic_regression", "mlp")
+#: default, benchmarks/boosting_defaults.py), XGBoost (categorical codes as numbers, where LightGBM's
+#: default splits them natively), bagged trees, randomised trees, a linear model and a network, so every
+#: family has a data point before SMAC's model takes over
+FAMILY_DEFAULTS = ("catboost", "xgboost", "random_forest", "extra_trees", "logistic_regression", "mlp")
 
 
 def classifier_defaults(space: ConfigurationSpace, n: int = len(FAMILY_DEFAULTS), registry: Registry | None = None

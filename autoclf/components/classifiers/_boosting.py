@@ -11,6 +11,8 @@ base does the rest the same way for all three, so their trials are comparable:
   iteration so far, instead of the worker killing the trial;
 * ``categorical_features``: column indices of ordinal codes (the pipeline sets them when categoricals
   reach the classifier unchanged), split on natively; codes < 0 (unseen, rare) count as missing;
+  LightGBM and XGBoost search ``native_categorical``: False splits on the codes as numbers instead, which
+  keeps their order (kropt at 8 s: log loss 0.38 as numbers against 0.58 native with LightGBM);
 * the libraries are imported inside ``fit``: ``import autoclf`` and a trial of another model never pay
   for them.
 """
@@ -42,8 +44,12 @@ _said_missing: set[str] = set()
 VALIDATION_FRACTION = 0.1
 #: early stopping needs this many validation rows at least; smaller data trains every round
 MIN_VALIDATION_ROWS = 10
-#: stop when fewer seconds are left than this many rounds' time (predicting and scoring follow)
+#: stop when fewer seconds are left than this many rounds' time ...
 ROUNDS_OF_SAFETY = 3
+#: ... plus this share of the boosting time so far: the trial then predicts its held-out rows with every
+#: tree (kropt, 18 classes: 280 rounds fit in 5.4 s, predicting 9 000 held-out rows took 2.7 s more, and
+#: the trial was killed at its limit with nothing)
+PREDICT_SHARE = 0.5
 
 
 def library_installed(module: str) -> bool:
@@ -52,7 +58,8 @@ def library_installed(module: str) -> bool:
 
 
 class DeadlineGuard:
-    """Tells a boosting loop to stop when the trial's deadline is closer than a few rounds' time.
+    """Tells a boosting loop to stop when the trial's deadline is closer than a few rounds' time plus the time
+    predicting with the trees so far will take.
 
     A round's time is measured from the first round's end on: the first round also pays the library's
     set-up (binning, CatBoost's target statistics), which would otherwise stop a short fit after one round.
@@ -69,10 +76,11 @@ class DeadlineGuard:
         left = seconds_left()
         if self.first_round_end is None:
             self.first_round_end = now
-            per_round = 0.0
+            per_round, boosted = 0.0, 0.0
         else:
-            per_round = (now - self.first_round_end) / (self.rounds - 1)
-        if left < ROUNDS_OF_SAFETY * per_round or left <= 0:
+            boosted = now - self.first_round_end
+            per_round = boosted / (self.rounds - 1)
+        if left < ROUNDS_OF_SAFETY * per_round + PREDICT_SHARE * boosted or left <= 0:
             self.stopped_by_deadline = True
             return True
         return False
@@ -159,10 +167,12 @@ class BoostingComponent(Component, ClassifierMixin, BaseEstimator):
 
     # ---- shared helpers ----------------------------------------------------------------------------
     def _categorical_columns(self, n_features: int) -> list[int]:
+        """The columns split on as categories; none when ``native_categorical`` is False (the codes are then
+        numbers, whose order the trees use: chess files and ranks in kropt, sizes, grades)."""
         columns = sorted({int(i) for i in (self.categorical_features or ())})
         if columns and (columns[0] < 0 or columns[-1] >= n_features):
             raise ValueError(f"categorical_features must be column indices in [0, {n_features}), got {columns}")
-        return columns
+        return columns if getattr(self, "native_categorical", True) else []
 
     def _early_stopping_split(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         """Stratified train/validation rows for early stopping, or (all rows, None) when data is too small."""

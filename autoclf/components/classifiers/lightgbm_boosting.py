@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from ConfigSpace import ConfigurationSpace, Float, Integer
+from ConfigSpace import Categorical, ConfigurationSpace, Float, Integer
 
 from autoclf.components.classifiers._boosting import BoostingComponent, DeadlineGuard, best_round
 from autoclf.dataset.info import DatasetInfo
@@ -37,6 +37,7 @@ class LightGBM(BoostingComponent):
         reg_alpha: float = 1e-3,
         reg_lambda: float = 1.0,
         max_bin: int = 255,
+        native_categorical: bool = True,
         early_stopping_rounds: int = 50,
         categorical_features: Sequence[int] | None = None,
         random_state: int | None = None,
@@ -51,6 +52,7 @@ class LightGBM(BoostingComponent):
         self.reg_alpha = reg_alpha
         self.reg_lambda = reg_lambda
         self.max_bin = max_bin
+        self.native_categorical = native_categorical
         self.early_stopping_rounds = early_stopping_rounds
         self.categorical_features = categorical_features
         self.random_state = random_state
@@ -69,6 +71,8 @@ class LightGBM(BoostingComponent):
                 Float("reg_alpha", (1 / 1024, 1024.0), default=1 / 1024, log=True),
                 Float("reg_lambda", (1 / 1024, 1024.0), default=1.0, log=True),
                 Integer("max_bin", (7, 1023), default=255, log=True),
+                # native categorical splits, as LightGBM's and AutoGluon's default
+                Categorical("native_categorical", [True, False], default=True),
             ]
         )
 

@@ -42,15 +42,16 @@ class QDA(Component, QuadraticDiscriminantAnalysis):
         return super().from_config({"solver": "eigen", **shrinkage_params(params)}, info, random_state)
 
     def fit(self, X: Any, y: Any) -> QDA:
-        # shrinkage keeps a covariance full rank in exact arithmetic, but scikit-learn's rank test can still
-        # refuse a class whose features are nearly dependent (e.g. after a Nystroem map of a few columns):
-        # then fit once more with full shrinkage (a scaled identity), which the test always accepts
+        # shrinkage keeps a covariance full rank in exact arithmetic, but scikit-learn's rank test counts
+        # eigenvalues above an absolute ``tol`` (1e-4) and refuses features of tiny variance (a Nystroem map
+        # of a few scaled columns): then fit once more with full shrinkage (a scaled identity) and no
+        # absolute threshold, which any class with some variance passes
         try:
             return super().fit(X, y)
         except np.linalg.LinAlgError:
-            shrinkage = self.shrinkage
-            self.shrinkage = 1.0
+            shrinkage, tol = self.shrinkage, self.tol
+            self.shrinkage, self.tol = 1.0, 0.0
             try:
                 return super().fit(X, y)
             finally:
-                self.shrinkage = shrinkage
+                self.shrinkage, self.tol = shrinkage, tol

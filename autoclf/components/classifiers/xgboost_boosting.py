@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from ConfigSpace import ConfigurationSpace, Float, Integer
+from ConfigSpace import Categorical, ConfigurationSpace, Float, Integer
 
 from autoclf.components.classifiers._boosting import BoostingComponent, DeadlineGuard, best_round
 from autoclf.dataset.info import DatasetInfo
@@ -34,6 +34,7 @@ class XGBoost(BoostingComponent):
         colsample_bytree: float = 1.0,
         reg_alpha: float = 1e-3,
         reg_lambda: float = 1.0,
+        native_categorical: bool = False,
         early_stopping_rounds: int = 50,
         categorical_features: Sequence[int] | None = None,
         random_state: int | None = None,
@@ -47,6 +48,7 @@ class XGBoost(BoostingComponent):
         self.colsample_bytree = colsample_bytree
         self.reg_alpha = reg_alpha
         self.reg_lambda = reg_lambda
+        self.native_categorical = native_categorical
         self.early_stopping_rounds = early_stopping_rounds
         self.categorical_features = categorical_features
         self.random_state = random_state
@@ -64,6 +66,8 @@ class XGBoost(BoostingComponent):
                 Float("colsample_bytree", (0.3, 1.0), default=1.0),
                 Float("reg_alpha", (1 / 1024, 1024.0), default=1 / 1024, log=True),
                 Float("reg_lambda", (1 / 1024, 1024.0), default=1.0, log=True),
+                # codes as numbers, unlike LightGBM's default (kropt at 8 s: 0.48 against 0.60 native)
+                Categorical("native_categorical", [True, False], default=False),
             ]
         )
 
