@@ -46,8 +46,8 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         "auto" is ROC AUC for two classes and log loss for more, as in the AutoML Benchmark.
     resampling : "holdout" (stratified, ``holdout_size`` held out), "cv" (``folds``-fold), or "auto":
         cross-validation where the budget pays for it (rows x features x classes / 2 under 2 500 per second
-        of time_left, fewer than 100 000 rows: FLAML's rule, counting classes), where a holdout set is too small to choose among many trials
-        without overfitting it; holdout otherwise.
+        of time_left, fewer than 100 000 rows: FLAML's rule, counting classes), as a holdout set of small
+        data is too small to choose among many trials without overfitting it; holdout otherwise.
     multi_fidelity : Hyperband over training budgets (epochs, trees, boosting rounds; a row subsample for
         models without iterations): many cheap low-budget trials, the promising ones promoted to full
         budget. Off by default: see benchmarks/multi_fidelity.py for the measurement.
