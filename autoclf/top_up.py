@@ -21,9 +21,10 @@ from autoclf.optimization.search_loop import Limits, run_search
 
 logger = logging.getLogger(__name__)
 
-#: a remainder below this share of the budget, or below MIN_SECONDS, is left alone (fit returns)
-MIN_SHARE = 0.03
-MIN_SECONDS = 2.0
+#: a remainder below this share of the budget, or below MIN_SECONDS, is left alone (fit returns): the
+#: race's goal is a fit that ends within the last 3 % of time_left
+MIN_SHARE = 0.02
+MIN_SECONDS = 1.0
 
 
 def use_time_left(served: ServedEnsemble, results: list[TrialResult], *, proposer: Any, runner: Any, store: Any,
