@@ -106,7 +106,11 @@ def fit_autoclf(X: pd.DataFrame, y: pd.Series, job: dict) -> Fitted:
                             # seconds from the start of fit to the first successful trial's end
                             "first_model_s": round(min(finished), 2) if finished else None,
                             "n_failed_trials": sum(not r.ok for r in results),
-                            "best": model.leaderboard().iloc[0]["classifier"] if finished else None}
+                            "best": model.leaderboard().iloc[0]["classifier"] if finished else None,
+                            "resampling": getattr(model, "resampling_", None),
+                            # which trials ran: classifier, held-out loss, seconds, status (why a run won or lost)
+                            "trials": [[r.config.get("classifier:__choice__"), None if r.loss is None else
+                                        round(float(r.loss), 4), round(r.duration, 1), r.status] for r in results]}
     if distill:
         student = model.distill(X, y, time_left=budget - fit_budget)
         info["student"] = type(student).__name__
