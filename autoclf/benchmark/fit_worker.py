@@ -136,7 +136,8 @@ def fit_autogluon(X: pd.DataFrame, y: pd.Series, job: dict) -> Fitted:
                                  verbosity=2)  # its log says which models ran, kept beside a failed run
     predictor.fit(X.assign(**{job["target"]: y}), time_limit=float(job["budget"]), num_cpus=job["jobs"])
     classes = list(predictor.class_labels)
-    return (lambda X_test: predictor.predict_proba(X_test)[classes].to_numpy()), classes, {}
+    return (lambda X_test: predictor.predict_proba(X_test)[classes].to_numpy()), classes, \
+        {"best_model": str(predictor.model_best), "n_models": len(predictor.model_names())}
 
 
 def fit_tpot(X: pd.DataFrame, y: pd.Series, job: dict) -> Fitted:
