@@ -35,11 +35,13 @@ class Limits:
 
 
 def refit_reserve(best: TrialResult | None, limits: Limits) -> float:
-    """Seconds to keep for refitting the incumbent on all data; capped so the search always gets time."""
+    """Seconds to keep for refitting the incumbent on all data (none when nothing is refit) and building the
+    final ensemble; capped so the search always gets time."""
     if best is None:
         return 0.0
     total = limits.deadline - limits.start
-    return min(best.duration * limits.refit_share + 1.0 + limits.ensemble_reserve, 0.25 * total)
+    refit = best.duration * limits.refit_share + 1.0 if limits.refit_share > 0 else 0.0
+    return min(refit + limits.ensemble_reserve, 0.25 * total)
 
 
 def run_search(
