@@ -144,10 +144,10 @@ def test_time_left_after_serving_runs_more_trials(credit_g, monkeypatch, caplog)
     monkeypatch.setattr(builder.EnsembleBuilder, "final_seconds_estimate",
                         lambda self, with_refits=True: estimate(self, with_refits) + (10.0 if with_refits else 0.0))
     X, y = credit_g
-    with caplog.at_level(logging.INFO, logger="autoclf.top_up"):
-        model = AutoClassifier(time_left=24, include={"classifier": ["logistic_regression", "gaussian_nb"]},
+    with caplog.at_level(logging.INFO, logger="autoclf"):
+        model = AutoClassifier(time_left=30, include={"classifier": ["logistic_regression", "gaussian_nb"]},
                                seed=0, verbose=0).fit(X, y)
-    assert "searching on" in caplog.text
+    assert "searching on" in caplog.text, caplog.text[-3000:]
     ids = [result.trial_id for result in model.results_]
     assert ids == list(range(len(ids)))  # the continued search numbers its trials on
     assert set(model.ensemble_weights_) <= {result.trial_id for result in model.results_ if result.ok}
