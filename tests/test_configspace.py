@@ -9,6 +9,7 @@ from autoclf.configspace.builder import (
     build_configuration_space,
     classifier_defaults,
     complete_configuration,
+    preferred_preprocessing,
     defaults_then_warm,
     space_hash,
 )
@@ -126,7 +127,10 @@ def test_family_defaults_cover_trees_linear_models_and_networks(credit):
     assert names == ["catboost", "xgboost", "random_forest", "extra_trees", "logistic_regression", "mlp"]
     encodings = {c["classifier:__choice__"]: c["encoding:__choice__"] for c in defaults}
     assert encodings["catboost"] == "ordinal"  # its own preference
-    assert encodings["logistic_regression"] == "ordinal"  # no preference: the space's default
+    assert encodings["random_forest"] == "ordinal"  # no preference: the space's default
+    scalings = {c["classifier:__choice__"]: c["scaling:__choice__"] for c in defaults}
+    assert encodings["logistic_regression"] == "one_hot" and scalings["logistic_regression"] == "standard"
+    assert encodings["mlp"] == "one_hot" and scalings["mlp"] == "standard"
     narrow = build_configuration_space(info, registry, include=["sgd", "lda", "qda"])
     choice = narrow["classifier:__choice__"]
     others = [name for name in choice.choices if name != choice.default_value]
@@ -136,7 +140,8 @@ def test_family_defaults_cover_trees_linear_models_and_networks(credit):
 def test_initial_design_runs_family_defaults_then_warm_start_picks(credit):
     space = build_configuration_space(credit[2], default_registry())
     defaults = classifier_defaults(space)
-    warm = [complete_configuration(space, {"classifier:__choice__": name}) for name in ("mlp", "sgd", "lda")]
+    warm = [complete_configuration(space, {**preferred_preprocessing(space, name), "classifier:__choice__": name})
+            for name in ("mlp", "sgd", "lda")]
     ordered = defaults_then_warm(defaults, warm)
     names = [config["classifier:__choice__"] for config in ordered]
     assert names == ["catboost", "xgboost", "random_forest", "extra_trees", "logistic_regression", "mlp", "sgd",

@@ -16,6 +16,9 @@ class LogisticRegression(Component, _LogisticRegression):
     name = "logistic_regression"
     slot = "classifier"
     supports_sample_weight = True
+    # its default runs on one-hot columns and standardised numbers (the space's default preprocessing now
+    # suits LightGBM: ordinal codes, no scaling, on which a linear model is much weaker)
+    preferred_preprocessing = {"encoding": "one_hot", "scaling": "standard"}
 
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:

@@ -55,6 +55,8 @@ class MLPClassifier(Component, ClassifierMixin, BaseEstimator):
     name = "mlp"
     slot = "classifier"
     preload_modules = ("torch",)
+    # as logistic regression: standardised inputs (the space's default, no scaling, suits boosting)
+    preferred_preprocessing = {"encoding": "one_hot", "scaling": "standard"}
     fidelity_parameter = "max_epochs"
     supports_sample_weight = True
 
