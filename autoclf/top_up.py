@@ -33,7 +33,7 @@ def use_time_left(served: ServedEnsemble, results: list[TrialResult], *, propose
     """Search on while the remainder after serving is worth it; returns the served model and all results.
 
     A Ctrl-C here keeps the model served last."""
-    if builder.kind != "selection":
+    if builder.kind != "selection" or limits.interrupted:  # after a Ctrl-C the user wants the model now
         return served, results
     total = limits.deadline - limits.start
     while limits.n_trials is None or len(results) < limits.n_trials:

@@ -32,6 +32,7 @@ class Limits:
     n_trials: int | None = None
     refit_share: float = 1.5  # refit time ~ trial time x this (all rows vs the split's training rows)
     ensemble_reserve: float = 0.0  # seconds the final ensemble build needs; on_result may update it
+    interrupted: bool = False  # set when a Ctrl-C ended the search: nothing may search on after it
 
 
 def refit_reserve(best: TrialResult | None, limits: Limits) -> float:
@@ -100,6 +101,7 @@ def run_search(
                 best = result
             on_result(result)
     except KeyboardInterrupt:
+        limits.interrupted = True
         runner.kill()  # trials may still be running
         if best is None or not keep_on_interrupt:
             raise  # nothing to serve: fit says so (or the caller keeps what it served)
