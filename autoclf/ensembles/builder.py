@@ -382,6 +382,9 @@ def serve(builder: EnsembleBuilder, runner: Any, results: list[TrialResult], dea
     refitted = before | (refit_members(runner, builder.store, [t for t in ids if t not in before], by_id, deadline,
                                        refit_share, seed, memory_limit_mb, builder.models) if refit else {})
     members = load_members(builder.store, ids, n_classes, deadline, refitted, builder.models)
+    # the trial models now held by the served ensemble: a later serve (top_up) need not load them again, nor
+    # reserve time for it (fars: forests of hundreds of MB made the search after serving look unaffordable)
+    builder.models.update({t: model for t, model in members.items() if t not in refitted})
     if stack is not None and len(members) == len(ids):
         model = stack.replace_members([members[t] for t in ids])
         shares = model.member_weights()
