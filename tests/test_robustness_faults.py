@@ -42,8 +42,11 @@ def _interrupted_fit(tmp_path: Path, classifiers: list[str], ready: Callable[[Pa
     run = tmp_path / "run"
     script = Path(__file__).with_name("interrupted_fit.py")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    # SIGINT as in a terminal: a test run started in the background by a shell without job control passes
+    # SIGINT on ignored, and Python then leaves it ignored (both interrupts were lost that way once)
     process = subprocess.Popen([sys.executable, str(script), str(run), ",".join(classifiers)], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     stop = time.monotonic() + 60
     while not ready(run) and process.poll() is None and time.monotonic() < stop:
         time.sleep(0.05)
