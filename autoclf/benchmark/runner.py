@@ -110,7 +110,9 @@ def _run_task(bench_task: BenchTask, pending: list, config: BenchmarkConfig) -> 
     X, y, feature_types = task.load()
     labels = sorted({str(value) for value in y})
     splits = task.splits(max(config.n_splits, config.folds), seed=config.split_seed)[: config.folds]
-    work = config.out / "work" / slug(task.name)
+    # one work folder per runner process: two benchmarks sharing --out (say, the peers on one core and
+    # autoclf on the other) deleted each other's task files when one finished a task first
+    work = config.out / "work" / f"{slug(task.name)}-{os.getpid()}"
     folds_needed = sorted({fold for fold, *_ in pending})
     for fold in folds_needed:
         train_rows, test_rows = splits[fold]
