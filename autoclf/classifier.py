@@ -277,9 +277,9 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         return results, served, best
 
     def _final_model(self, worker, builder, results: list[TrialResult], limits, n_classes: int) -> Any:
-        """The served ensemble (``autoclf.ensembles.builder.serve``): its weights from the stored predictions,
+        """The served ensemble (``autoclf.ensembles.serving.serve``): its weights from the stored predictions,
         members refit on all rows while the clock allows, the others served as trial models."""
-        from autoclf.ensembles.builder import serve
+        from autoclf.ensembles.serving import serve
 
         return serve(builder, worker, results, limits.deadline, self.refit, limits.refit_share, self.seed,
                      limits.memory_limit_mb, n_classes)

@@ -15,7 +15,8 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from autoclf.ensembles.builder import EnsembleBuilder, ServedEnsemble, serve
+from autoclf.ensembles.builder import EnsembleBuilder
+from autoclf.ensembles.serving import ServedEnsemble, serve
 from autoclf.evaluation.result import TrialResult
 from autoclf.optimization.search_loop import Limits, run_search
 
