@@ -44,6 +44,9 @@ class Component:
     #: heavy modules a trial of this component imports (torch, a boosting library): trial workers import
     #: them before the first trial's clock starts, only when the component is in the space
     preload_modules: ClassVar[tuple[str, ...]] = ()
+    #: bump when the component's behaviour changes without a change to its search space (early stopping, an
+    #: encoding): the meta-database's entries that used it become stale (``metalearning.fingerprints``)
+    revision: ClassVar[int] = 0
 
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:

@@ -150,15 +150,23 @@ def _default_reference_hash() -> str:
 
 
 def _reference_hash(registry: Any) -> str:
+    from autoclf.configspace.builder import space_hash
+
+    return space_hash(reference_space(registry))
+
+
+def reference_space(registry: Any = None) -> Any:
+    """The space for the reference data set (every kind of column, missing values, three classes), with every
+    component of ``registry`` (default: the shipped one) whether its library is installed or not."""
     from autoclf.components.registry import default_registry
-    from autoclf.configspace.builder import build_configuration_space, space_hash
+    from autoclf.configspace.builder import build_configuration_space
     from autoclf.dataset.info import DatasetInfo
 
     info = DatasetInfo(n_rows=1000, n_classes=3, class_counts=(400, 350, 250),
                        numeric_columns=tuple(f"n{i}" for i in range(8)),
                        categorical_columns=("c0", "c1", "c2"), boolean_columns=("b0",), has_missing=True)
     # every component, installed or not: a machine without an optional boosting library reads the same file
-    return space_hash(build_configuration_space(info, registry or default_registry(), seed=0, check_applicable=False))
+    return build_configuration_space(info, registry or default_registry(), seed=0, check_applicable=False)
 
 
 def content_hash(frame: Any, y: np.ndarray) -> str:
