@@ -72,13 +72,14 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
     ensemble_size : greedy selection steps (the ensemble has at most this many distinct members).
     ensemble_nbest : candidates for the ensemble: this many best trials, plus the best of each classifier
         family.
-    warm_start : how the meta-database seeds the search: "knn" (best configurations of the nearest data
-        sets by meta-features), "portfolio" (a greedy portfolio over the database's loss matrix), "both"
-        (alternating), or None (cold start). Their picks run after the family defaults. Default "knn": the
-        only variant at least as good as cold start at every checkpoint of benchmarks/warm_start.py
-        (median over 16 data sets, 60 s); "portfolio" needs no meta-features and ranked best on test data.
-        False means None and True the default: scikit-learn's checks set ``warm_start=False``, its name for
-        "do not reuse the previous fit", which autoclf never does anyway.
+    warm_start : how the meta-database seeds the search. "portfolio" (default): a cost-aware greedy
+        portfolio over the database's dense loss matrix for the fit's metric, ordered for this data by its
+        nearest data sets (meta-features), then each model family's best starting point on those neighbours;
+        it replaces the fixed family defaults, after the space's fast default. "knn": the nearest data sets'
+        best configurations, after the family defaults. "both": the portfolio, then the kNN picks. None: cold
+        start. The data being fitted is never its own neighbour (content and schema hashes). False means None
+        and True the default: scikit-learn's checks set ``warm_start=False``, its name for "do not reuse the
+        previous fit", which autoclf never does anyway. See benchmarks/warm_start.py.
     initial_configurations_via_metalearning : how many warm-start configurations seed the search.
     metadb : path of a meta-database file, or a ``MetaDatabase`` (default: the one shipped in data/).
     refit : refit the members on all training rows after the search while the clock allows (members not
@@ -113,7 +114,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         ensemble_size: int = 50,
         ensemble_nbest: int = 50,
         refit: bool = True,
-        warm_start: str | None = "knn",
+        warm_start: str | None = "portfolio",
         initial_configurations_via_metalearning: int = 25,
         metadb: Any = None,
     ):
@@ -168,7 +169,10 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         splits = make_splits(y_codes, resampling, self.folds, self.holdout_size, seed=self.seed)
         store.initialise(TrialTask(X_canonical, y_codes, info, splits, metric, registry))
         # computed once the trial workers are starting (they import scikit-learn meanwhile)
-        warm = partial(self._metalearning_configurations, space, X_canonical, y_codes, info, start)
+        from autoclf.metalearning.database import schema_hash
+
+        identity = [schema_hash(validator.feature_names_in_, validator.classes_)]
+        warm = partial(self._metalearning_configurations, space, X_canonical, y_codes, info, metric, identity)
 
         try:
             results, served, best = self._search_and_refit(store, space, metric, start, deadline, info.n_classes,
@@ -208,12 +212,12 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
 
     def _search_and_refit(
         self, store, space, metric, start: float, deadline: float, n_classes: int, n_splits: int,
-        warm_configs: Callable[[], Sequence[Any]] = tuple,
+        warm_configs: Callable[[], Any] | None = None,
     ):
         from autoclf.configspace.builder import (
             classifier_defaults,
             complete_configuration,
-            defaults_then_warm,
+            initial_design,
             modules_to_preload,
         )
         from autoclf.ensembles.builder import EnsembleBuilder
@@ -234,12 +238,14 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
             config.origin = "user"
 
         def build_proposer() -> SmacProposer:
-            warm = [config for config in warm_configs() if config not in user]  # origins set by the warm start
+            warm_start = warm_configs() if warm_configs is not None else None  # origins set by the warm start
+            warm = [config for config in (warm_start.configs if warm_start else []) if config not in user]
             defaults = classifier_defaults(space, registry=self._registry())
             for config in defaults:
                 config.origin = "default"
+            design = initial_design(defaults, warm, bool(warm_start and warm_start.replaces_defaults))
             return SmacProposer(space, store.root / "smac3", self.seed, metric.worst_loss,
-                                initial_configs=user + defaults_then_warm(defaults, warm),
+                                initial_configs=user + [config for config in design if config not in user],
                                 multi_fidelity=self.multi_fidelity)
 
         builder = EnsembleBuilder(store, metric, self.ensemble, self.ensemble_size, self.ensemble_nbest, self.seed,
@@ -284,17 +290,20 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         return serve(builder, worker, results, limits.deadline, self.refit, limits.refit_share, self.seed,
                      limits.memory_limit_mb, n_classes)
 
-    def _metalearning_configurations(self, space, X_canonical, y_codes, info, start: float) -> list[Any]:
-        """Warm-start configurations from the meta-database (``autoclf.metalearning``); any problem with the
-        database is a warning and a cold start, never a failed fit. Meta-features get a few % of the budget."""
-        rule = {False: None, True: "knn"}.get(self.warm_start, self.warm_start)
-        if rule is None or self.initial_configurations_via_metalearning <= 0:
-            return []
-        from autoclf.metalearning.warmstart import warm_start_for_fit
+    def _metalearning_configurations(self, space, X_canonical, y_codes, info, metric, identity: list[str]) -> Any:
+        """The warm start from the meta-database (``autoclf.metalearning.warmstart.WarmStart``); any problem
+        with the database is a warning and a cold start, never a failed fit. Meta-features get a few % of the
+        budget. ``identity``: hashes that exclude this data set from its own neighbours."""
+        from autoclf.configspace.builder import FAMILY_DEFAULTS
+        from autoclf.metalearning.warmstart import WarmStart, warm_start_for_fit
 
+        rule = {False: None, True: "portfolio"}.get(self.warm_start, self.warm_start)
+        if rule is None or self.initial_configurations_via_metalearning <= 0:
+            return WarmStart()
         seconds = min(0.03 * float(self.time_left), 30.0)
         return warm_start_for_fit(self.metadb, rule, space, X_canonical, y_codes, info,
-                                  int(self.initial_configurations_via_metalearning), seconds, self.seed)
+                                  int(self.initial_configurations_via_metalearning), seconds, self.seed,
+                                  metric_name=metric.name, identity=identity, families=FAMILY_DEFAULTS)
 
     def _runner(self, store, warm: list[str]):
         """Where trials run: one worker process, or Dask (``n_jobs`` > 1 or a ``dask_client``)."""

@@ -1,4 +1,4 @@
-"""Command line: ``autoclf fit``, ``autoclf predict``, ``autoclf demo``, ``autoclf metadb rebuild``."""
+"""Command line: ``autoclf fit``, ``autoclf predict``, ``autoclf demo``, ``autoclf metadb rebuild|info``."""
 
 from __future__ import annotations
 
@@ -75,6 +75,8 @@ def command_demo(args: argparse.Namespace) -> None:
 
 def command_metadb_rebuild(args: argparse.Namespace) -> None:
     from autoclf.metalearning.rebuild import RebuildSettings, rebuild
+    from autoclf.metalearning.rebuild_matrix import MatrixProtocol
+    from autoclf.metalearning.rebuild_search import SearchSettings
 
     if args.source == "openml":
         if args.suite is None and not args.tasks:
@@ -82,14 +84,27 @@ def command_metadb_rebuild(args: argparse.Namespace) -> None:
         spec = f"openml:{args.suite}" if args.suite is not None else f"openml:task={args.tasks}"
     else:
         spec = args.source
-    settings = RebuildSettings(time_per_dataset=args.time_per_dataset, n_trials=args.n_trials, seed=args.seed,
-                               workers=args.workers, eval_rows=args.eval_rows, eval_time_limit=args.eval_time_limit,
-                               eval_dataset_limit=args.eval_dataset_limit)
+    settings = RebuildSettings(
+        search=SearchSettings(time_left=args.time_per_dataset, n_trials=args.n_trials, seed=args.seed),
+        matrix=MatrixProtocol(rows=args.matrix_rows, folds=args.matrix_folds, cell_time_limit=args.cell_time_limit,
+                              seed=args.seed),
+        candidates_per_dataset=args.candidates_per_dataset, workers=args.workers)
     output = Path(args.output)
     work_dir = args.work_dir or output.with_name(output.name.split(".")[0] + "_work")
     names = [name for name in args.datasets.split(",") if name] if args.datasets else None
-    rebuild(spec, output, work_dir, settings, names=names, max_rows=args.max_rows)
+    rebuild(spec, output, work_dir, settings, names=names, max_rows=args.max_rows, phase=args.phase)
     print(f"meta-database written to {output} (per data set results in {work_dir})")
+
+
+def command_metadb_info(args: argparse.Namespace) -> None:
+    from autoclf.metalearning.database import MetaDatabaseError, load_database
+    from autoclf.metalearning.info import describe
+
+    try:
+        database = load_database(args.path)
+    except MetaDatabaseError as error:
+        raise SystemExit(f"autoclf: {error}") from None
+    print(describe(database, datasets=args.datasets))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -127,17 +142,25 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild.add_argument("--tasks", help="OpenML task ids (comma-separated) with --source openml")
     rebuild.add_argument("--datasets", help="only these data sets (comma-separated names or OpenML ids)")
     rebuild.add_argument("--max-rows", type=int, default=None, help="skip data sets with more rows")
-    rebuild.add_argument("--time-per-dataset", type=float, default=60, help="seconds of search per data set")
-    rebuild.add_argument("--n-trials", type=int, default=None, help="also stop each search after N trials")
-    rebuild.add_argument("--workers", type=int, default=1, help="data sets processed at once")
+    rebuild.add_argument("--phase", choices=["assemble", "search", "matrix", "all"], default="all",
+                         help="stop after the searches (and meta-features), go on to the matrix (all, the default), "
+                              "or only write the database of the work done so far (assemble)")
+    rebuild.add_argument("--time-per-dataset", type=float, default=300, help="seconds of search per data set")
+    rebuild.add_argument("--n-trials", type=int, default=100, help="also stop each search after N trials")
+    rebuild.add_argument("--workers", type=int, default=1, help="data sets processed at once (one core each)")
     rebuild.add_argument("--seed", type=int, default=0)
-    rebuild.add_argument("--eval-rows", type=int, default=2000, help="rows subsampled for the loss matrix")
-    rebuild.add_argument("--eval-time-limit", type=float, default=6, help="seconds per cross-evaluation")
-    rebuild.add_argument("--eval-dataset-limit", type=float, default=60,
-                         help="seconds of cross-evaluation per data set (configurations not reached are missing)")
+    rebuild.add_argument("--candidates-per-dataset", type=int, default=2,
+                         help="each search's best distinct configurations evaluated on every data set")
+    rebuild.add_argument("--matrix-rows", type=int, default=5000, help="rows sampled per data set for the matrix")
+    rebuild.add_argument("--matrix-folds", type=int, default=3, help="cross-validation folds per matrix cell")
+    rebuild.add_argument("--cell-time-limit", type=float, default=60, help="seconds per matrix cell (all folds)")
     rebuild.add_argument("--work-dir", help="per data set results, kept for resuming (default: beside --output)")
     rebuild.add_argument("--output", required=True, help="the database file (.json or .json.gz)")
     rebuild.set_defaults(run=command_metadb_rebuild)
+    info = metadb_commands.add_parser("info", help="what a meta-database holds")
+    info.add_argument("path", nargs="?", default=None, help="a database file (default: the shipped one)")
+    info.add_argument("--datasets", action="store_true", help="list every data set")
+    info.set_defaults(run=command_metadb_info)
 
     from autoclf.benchmark.cli import add_parser as add_benchmark_parser  # light: argparse only
 

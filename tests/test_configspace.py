@@ -10,7 +10,7 @@ from autoclf.configspace.builder import (
     classifier_defaults,
     complete_configuration,
     preferred_preprocessing,
-    defaults_then_warm,
+    initial_design,
     space_hash,
 )
 from autoclf.configspace.pipeline import build_pipeline, split_configuration
@@ -142,9 +142,25 @@ def test_initial_design_runs_family_defaults_then_warm_start_picks(credit):
     defaults = classifier_defaults(space)
     warm = [complete_configuration(space, {**preferred_preprocessing(space, name), "classifier:__choice__": name})
             for name in ("mlp", "sgd", "lda")]
-    ordered = defaults_then_warm(defaults, warm)
+    for config in warm:
+        config.origin = "meta-learning kNN"
+    ordered = initial_design(defaults, warm, replaces_defaults=False)
     names = [config["classifier:__choice__"] for config in ordered]
     assert names == ["catboost", "xgboost", "random_forest", "extra_trees", "logistic_regression", "mlp", "sgd",
                      "lda"]
-    assert ordered[5] is warm[0]  # the warm start also picked the mlp default: run once, with its origin
-    assert defaults_then_warm(defaults, []) == defaults and defaults_then_warm([], warm) == warm
+    # the warm start also picked the mlp default: it runs once, credited to the cold start that runs it anyway
+    assert [config.origin for config in ordered[5:]] == ["default", "meta-learning kNN", "meta-learning kNN"]
+    assert initial_design(defaults, [], False) == defaults and initial_design([], warm[1:], False) == warm[1:]
+
+
+def test_a_portfolio_replaces_the_family_defaults_with_honest_origins(credit):
+    space = build_configuration_space(credit[2], default_registry())
+    defaults = classifier_defaults(space)
+    portfolio = [complete_configuration(space, {**preferred_preprocessing(space, name), "classifier:__choice__": name})
+                 for name in ("sgd", "catboost")]
+    for config in portfolio:
+        config.origin = "portfolio"
+    design = initial_design(defaults, portfolio, replaces_defaults=True)
+    assert [config["classifier:__choice__"] for config in design] == ["sgd", "catboost"]
+    # catboost's default: a cold start runs it anyway
+    assert [config.origin for config in design] == ["portfolio", "default"]

@@ -104,13 +104,16 @@ def _write_gz(path: Path, payload: object) -> Path:
 def _database_dict(**changes: object) -> dict:
     """A well-formed database for the current search space, with ``changes`` laid over it."""
     from autoclf.metalearning.database import SCHEMA_VERSION, reference_space_hash
+    from autoclf.metalearning.fingerprints import configuration_fingerprint
 
     config = {"classifier:__choice__": "decision_tree"}
-    raw = {"schema_version": SCHEMA_VERSION, "space_hash": reference_space_hash(), "metric": "auto",
+    fingerprint = changes.pop("fingerprint", configuration_fingerprint(config))
+    raw = {"schema_version": SCHEMA_VERSION, "space_hash": reference_space_hash(),
            "metafeature_names": ["NumberOfInstances"], "built": {},
            "datasets": [{"name": "d", "openml_id": 1, "content_hash": "h", "metafeatures": {"NumberOfInstances": 10},
-                         "best": [{"config": config, "loss": 0.1}]}],
-           "configurations": [config], "losses": [[0.1]]}
+                         "best": [{"config": config, "loss": 0.1, "fingerprint": fingerprint}]}],
+           "candidates": [{"config": config, "fingerprint": fingerprint, "sources": ["d"]}],
+           "losses": {"log_loss": [[0.1]]}}
     return raw | changes
 
 
@@ -119,8 +122,10 @@ BROKEN_DATABASES: dict[str, Callable[[Path], Path]] = {
     "truncated_json": lambda folder: _write_gz(folder / "db.json.gz", json.dumps(_database_dict())[:50]),
     "not_a_database": lambda folder: _write_gz(folder / "db.json.gz", [1, 2, 3]),
     "other_schema_version": lambda folder: _write_gz(folder / "db.json.gz", _database_dict(schema_version=99)),
-    "other_search_space": lambda folder: _write_gz(folder / "db.json.gz", _database_dict(space_hash="0" * 16)),
-    "loss_matrix_mismatch": lambda folder: _write_gz(folder / "db.json.gz", _database_dict(losses=[[0.1, 0.2]])),
+    "other_search_space": lambda folder: _write_gz(
+        folder / "db.json.gz", _database_dict(space_hash="0" * 16, fingerprint="stale")),
+    "loss_matrix_mismatch": lambda folder: _write_gz(
+        folder / "db.json.gz", _database_dict(losses={"log_loss": [[0.1, 0.2]]})),
     "missing_file": lambda folder: folder / "no_such_db.json.gz",
 }
 

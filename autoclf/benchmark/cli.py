@@ -34,6 +34,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--slack", type=float, default=30, help="seconds added to budget x 1.25 for the hard limit")
     parser.add_argument("--max-rows", type=int, default=None, help="skip tasks with more rows")
     parser.add_argument("--mirror", help="the local mirror (default $AUTOCLF_MIRROR or ../shared/datasets)")
+    parser.add_argument("--no-metadb-exclusion", action="store_true",
+                        help="let autoclf's warm start see the task's own data set in the meta-database (default: "
+                             "left out by name and OpenML id, leave-one-out)")
     parser.add_argument("--retry-failed", action="store_true", help="run again the runs that failed")
     parser.add_argument("--report-only", action="store_true", help="only rebuild the reports from --out")
     parser.add_argument("--pair", help="the two frameworks of the scatter plot (default: the first two)")
@@ -74,7 +77,8 @@ def run(args: argparse.Namespace) -> None:
     tasks = resolve_tasks(args.suite, names, mirror=args.mirror, max_rows=args.max_rows)
     config = BenchmarkConfig(out=out, frameworks=runnable, budgets=budgets, folds=args.folds, seeds=args.seeds,
                              jobs=args.jobs, parallel=args.parallel, memory_limit_mb=args.memory_limit,
-                             slack_s=args.slack, retry_failed=args.retry_failed, pin_cores=not args.no_pin)
+                             slack_s=args.slack, retry_failed=args.retry_failed, pin_cores=not args.no_pin,
+                             metadb_exclusion=not args.no_metadb_exclusion)
     out.mkdir(parents=True, exist_ok=True)
     write_config(config, tasks)
     print(f"{len(tasks)} tasks x {args.folds} folds x {len(budgets)} budgets x {len(runnable)} frameworks x "

@@ -96,6 +96,13 @@ def fit_autoclf(X: pd.DataFrame, y: pd.Series, job: dict) -> Fitted:
     distill = bool(params.pop("distill", False))
     budget = float(job["budget"])
     fit_budget = budget * (0.75 if distill else 1.0)  # the student's training is part of the budget
+    if job.get("metadb_exclude") and params.get("warm_start", "portfolio") not in (None, False):
+        from autoclf.metalearning.database import MetaDatabaseError, load_database
+
+        try:  # leave-one-out: this task's data set is not in the meta-database the fit reads
+            params["metadb"] = load_database(params.get("metadb")).without(job["metadb_exclude"])
+        except MetaDatabaseError:
+            pass  # the fit itself warns and starts cold
     model = AutoClassifier(time_left=fit_budget, n_jobs=job["jobs"], seed=job["seed"], verbose=0,
                            feature_types=job.get("feature_types"), tmp_folder=str(Path(job["work_dir"]) / "tmp"),
                            **params)

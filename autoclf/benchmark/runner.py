@@ -62,6 +62,9 @@ class BenchmarkConfig:
     #: pin each run's whole process tree to ``jobs`` cores of its own (taskset), as the published races do:
     #: without it a framework that starts more threads or processes than it was given gets more CPU
     pin_cores: bool = True
+    #: leave-one-out for autoclf's warm start: the task's data set (by name and OpenML id) is left out of the
+    #: meta-database, with the candidates only its own search found, so no run sees its own data's results
+    metadb_exclusion: bool = True
 
     def time_limit(self, budget: float) -> float:
         """The hard limit of a run: budget x 1.25 + slack (process start and imports included)."""
@@ -142,7 +145,8 @@ def _run_one(bench_task: BenchTask, run: tuple, context: dict, config: Benchmark
     job = {"kind": framework.kind, "params": framework.params, "train": str(fold_dir / "train.parquet"),
            "test": str(fold_dir / "test.parquet"), "target": TARGET, "feature_types": context["feature_types"],
            "budget": budget, "jobs": config.jobs, "seed": seed, "work_dir": str(run_dir),
-           "output": str(run_dir / "result.json")}
+           "output": str(run_dir / "result.json"),
+           "metadb_exclude": [task.name, str(task.openml_id)] if config.metadb_exclusion else []}
     (run_dir / "job.json").write_text(json.dumps(job, default=str))
     command = [framework.python, str(WORKER), str(run_dir / "job.json")]
     with context["cores"].take() as cores:

@@ -294,19 +294,23 @@ def preferred_preprocessing(space: ConfigurationSpace, classifier: str, registry
     return partial
 
 
-def defaults_then_warm(defaults: list[Configuration], warm: list[Configuration]) -> list[Configuration]:
-    """The initial design after the space's default: the family defaults, then the warm-start picks. A family
-    default that the warm start also picked runs once, in the default's slot, labelled with the warm start's
-    origin.
+def initial_design(defaults: list[Configuration], warm: list[Configuration], replaces_defaults: bool
+                   ) -> list[Configuration]:
+    """The initial design after the space's default.
 
-    Family defaults are cheap and cover the main families: what wins in the first minutes, and what a cold
-    start runs first. Warm-start picks were tuned on other data sets and are often slower (networks, many
-    trees); after the defaults they replace the cold start's random configurations. Measured with
-    benchmarks/warm_start.py (16 data sets, 60 s): warm-first (auto-sklearn's order) was behind cold start
-    at 10 % of the budget, defaults and picks taken in turn still behind at 25 %.
+    A portfolio from the meta-database (``replaces_defaults``) runs instead of the family defaults: it was
+    chosen on a dense matrix where the defaults were candidates too. Otherwise the family defaults run
+    first, then the warm-start picks (kNN picks are often slower: networks, many trees; measured with
+    benchmarks/warm_start.py, warm-first was behind cold start at 10 % of a 60 s budget).
+
+    Origins are honest: a configuration that a cold start runs anyway is labelled "default", whoever
+    picked it, so the leaderboard credits the warm start only for what it added.
     """
-    ordered = [next((pick for pick in warm if pick == config), config) for config in defaults]
-    return ordered + [pick for pick in warm if pick not in ordered]
+    design = list(warm) if replaces_defaults else [*defaults, *(pick for pick in warm if pick not in defaults)]
+    for config in design:
+        if config in defaults:
+            config.origin = "default"
+    return design
 
 
 def modules_to_preload(space: ConfigurationSpace, registry: Registry, default_only: bool = False) -> list[str]:

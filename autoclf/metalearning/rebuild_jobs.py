@@ -12,13 +12,16 @@ logger = logging.getLogger(__name__)
 
 
 def run_jobs(function: Callable[..., str], jobs: list[tuple], workers: int) -> int:
-    """Run ``function(*job)`` for each job, ``workers`` at a time, each in a fresh process; returns how many
-    succeeded. A job that raises is logged and skipped: its result file is missing, so a resume retries it."""
+    """Run ``function(*job)`` for each job, ``workers`` at a time, each in a fresh process (one worker: in
+    this process, in order); returns how many succeeded. A job that raises is logged and skipped: its result
+    file is missing, so a resume retries it."""
     if not jobs:
         return 0
+    if workers <= 1:
+        return sum(_log_outcome(function, job, lambda job=job: function(*job)) for job in jobs)
     done = 0
     context = mp.get_context("spawn")
-    with ProcessPoolExecutor(max(1, workers), mp_context=context, max_tasks_per_child=1) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, max_tasks_per_child=1) as pool:
         futures = {pool.submit(function, *job): job for job in jobs}
         for future in as_completed(futures):
             done += _log_outcome(function, futures[future], future.result)

@@ -1,27 +1,54 @@
-"""Warm start: configurations that won on similar data sets (kNN) or across all of them (portfolio).
+"""Warm start: the search's initial design from the meta-database.
 
-Nearest data sets by L1 distance between meta-features scaled to [0, 1] over the database (auto-sklearn
-1.0's rule); meta-features missing on either side are left out of a distance. Each neighbour's best
-configuration is taken in order until enough distinct ones validate against this fit's space; then the
-neighbours' second-best ones, and so on. Configurations that do not fit the space are skipped.
+Three rules, as the best systems use them:
+
+- ``"portfolio"`` (the default): a zero-shot, cost-aware greedy portfolio over the dense matrix for the
+  fit's metric (auto-sklearn 2.0, AutoGluon's TabRepo portfolios), built with the data sets nearest to this
+  one weighted up (kNN on meta-features orders and chooses among the candidates, auto-sklearn 1.0), then
+  per-family starting points: each family's best candidate on the nearest data sets (FLAML's zero-shot).
+  It replaces the fixed family defaults; the space's default (a fast LightGBM) still runs first.
+- ``"knn"``: the nearest data sets' best configurations (auto-sklearn 1.0), after the family defaults.
+- ``"both"``: the portfolio design, then the kNN picks.
+
+Nearest data sets by L1 distance between meta-features scaled to [0, 1] over the database; meta-features
+missing on either side are left out of a distance. The data set being fitted is never its own neighbour:
+it is excluded by content hash and by schema (column names and class labels, so a train split of a
+database data set is excluded too), and a caller (the benchmark) can exclude more by name or OpenML id.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from autoclf.metalearning.database import MetaDatabase
-from autoclf.metalearning.portfolio import greedy_portfolio
+from autoclf.metalearning.portfolio import greedy_portfolio, normalised_losses
 
 logger = logging.getLogger(__name__)
 
 ORIGIN_KNN = "meta-learning kNN"
 ORIGIN_PORTFOLIO = "portfolio"
+ORIGIN_FAMILY = "meta-learning family start"
 WARM_STARTS = ("knn", "portfolio", "both")
+#: the nearest data sets that weigh more in the portfolio and choose the family starting points
+NEAREST = 10
+#: weight of each nearest data set in the portfolio's greedy steps (the others weigh 1)
+NEAREST_WEIGHT = 4.0
+#: the greedy portfolio trades loss for cost: gain / relative_cost ** COST_WEIGHT
+COST_WEIGHT = 0.5
+
+
+@dataclass
+class WarmStart:
+    """The warm start's configurations, in order; ``replaces_defaults``: run them instead of the family
+    defaults (a portfolio), else after them (kNN picks)."""
+
+    configs: list[Any] = field(default_factory=list)
+    replaces_defaults: bool = False
 
 
 def adapt_configuration(space: Any, config: Mapping[str, Any]) -> Any | None:
@@ -46,11 +73,11 @@ def adapt_configuration(space: Any, config: Mapping[str, Any]) -> Any | None:
         return None
 
 
-def nearest_datasets(database: MetaDatabase, metafeatures: Mapping[str, float], k: int | None = None) -> list[int]:
-    """Indices of the database's data sets, nearest first (L1 on [0, 1]-scaled meta-features)."""
+def distances(database: MetaDatabase, metafeatures: Mapping[str, float]) -> np.ndarray:
+    """Per database data set, the mean L1 gap of [0, 1]-scaled meta-features (inf: nothing comparable)."""
     names = list(database.metafeature_names)
     if not database.datasets:
-        return []
+        return np.zeros(0)
     table = np.array([[d.metafeatures.get(n, np.nan) for n in names] for d in database.datasets], dtype=float)
     query = np.array([metafeatures.get(n, np.nan) for n in names], dtype=float)
     with np.errstate(all="ignore"):
@@ -61,8 +88,12 @@ def nearest_datasets(database: MetaDatabase, metafeatures: Mapping[str, float], 
         gaps = np.abs(scaled_table - scaled_query)
     usable = np.isfinite(gaps)
     counts = usable.sum(axis=1)
-    distances = np.where(counts > 0, np.where(usable, gaps, 0).sum(axis=1) / np.maximum(counts, 1), np.inf)
-    order = np.argsort(distances, kind="stable")
+    return np.where(counts > 0, np.where(usable, gaps, 0).sum(axis=1) / np.maximum(counts, 1), np.inf)
+
+
+def nearest_datasets(database: MetaDatabase, metafeatures: Mapping[str, float], k: int | None = None) -> list[int]:
+    """Indices of the database's data sets, nearest first."""
+    order = np.argsort(distances(database, metafeatures), kind="stable")
     return [int(i) for i in order[:k]]
 
 
@@ -76,37 +107,58 @@ def knn_configurations(database: MetaDatabase, metafeatures: Mapping[str, float]
     return _valid_distinct(candidates, space, n, ORIGIN_KNN)
 
 
-def portfolio_configurations(database: MetaDatabase, space: Any, n: int) -> list[Any]:
-    """Up to ``n`` configurations of the greedy portfolio over the database's loss matrix, valid in ``space``."""
-    matrix = database.loss_matrix()
-    if matrix.size == 0:
+def metric_matrix_name(database: MetaDatabase, metric_name: str) -> str | None:
+    """The matrix to read for the fit's metric: its own, else log loss (a scorer metric), else none."""
+    for name in (metric_name, "log_loss"):
+        if name in database.losses:
+            return name
+    return None
+
+
+def portfolio_configurations(database: MetaDatabase, space: Any, n: int, metric_name: str = "log_loss",
+                             metafeatures: Mapping[str, float] | None = None,
+                             families: Sequence[str] = ()) -> list[Any]:
+    """The portfolio (up to ``n``), then the family starting points for ``families`` it lacks."""
+    matrix_name = metric_matrix_name(database, metric_name)
+    if matrix_name is None or not database.candidates or n <= 0:
         return []
-    order = greedy_portfolio(matrix, len(matrix))
-    return _valid_distinct([database.configurations[i] for i in order], space, n, ORIGIN_PORTFOLIO)
+    losses = database.loss_matrix(matrix_name)
+    weights = np.ones(len(database.datasets))
+    nearest = nearest_datasets(database, metafeatures, NEAREST) if metafeatures else []
+    weights[nearest] = NEAREST_WEIGHT
+    order = greedy_portfolio(losses, len(losses), database.seconds_matrix(), COST_WEIGHT, weights=weights)
+    chosen = _valid_distinct([database.candidates[i].config for i in order], space, n, ORIGIN_PORTFOLIO)
+    present = {str(config["classifier:__choice__"]) for config in chosen}
+    scaled = normalised_losses(losses)
+    columns = nearest or list(range(len(database.datasets)))
+    with np.errstate(all="ignore"):
+        near_loss = np.nanmean(scaled[:, columns], axis=1) if scaled.size else np.zeros(0)
+    starts = []
+    for family in families:
+        if family in present:
+            continue
+        rows = [i for i, c in enumerate(database.candidates) if c.family == family and np.isfinite(near_loss[i])]
+        rows.sort(key=lambda i: near_loss[i])
+        starts += _valid_distinct([database.candidates[i].config for i in rows], space, 1, ORIGIN_FAMILY)
+    return chosen + [config for config in starts if config not in chosen]
 
 
 def warm_start_configurations(database: MetaDatabase, metafeatures: Mapping[str, float], space: Any, mode: str,
-                              n: int, exclude: Sequence[str] = ()) -> list[Any]:
-    """The initial configurations for ``mode``: "knn", "portfolio" or "both" (alternating, kNN first).
-
-    ``exclude`` names data sets (name, OpenML id or content hash) left out, e.g. the data being fitted.
-    """
+                              n: int, exclude: Sequence[str] = (), metric_name: str = "log_loss",
+                              families: Sequence[str] = ()) -> WarmStart:
+    """The warm start for ``mode`` ("knn", "portfolio" or "both"); ``exclude`` names data sets (name, OpenML
+    id, content or schema hash) left out, e.g. the data being fitted."""
     if mode not in WARM_STARTS:
         raise ValueError(f"warm_start must be one of {WARM_STARTS} or None, got {mode!r}")
     database = database.without(exclude) if exclude else database
     if n <= 0:
-        return []
+        return WarmStart()
+    portfolio = (portfolio_configurations(database, space, n, metric_name, metafeatures, families)
+                 if mode in ("portfolio", "both") else [])
     knn = knn_configurations(database, metafeatures, space, n) if mode in ("knn", "both") else []
-    portfolio = portfolio_configurations(database, space, n) if mode in ("portfolio", "both") else []
-    if mode != "both":
-        return knn or portfolio
-    merged, seen = [], set()
-    for pair in zip(knn + [None] * len(portfolio), portfolio + [None] * len(knn)):
-        for config in pair:
-            if config is not None and config not in seen:
-                seen.add(config)
-                merged.append(config)
-    return merged[:n]
+    if not portfolio:
+        return WarmStart(knn)  # no matrix for this space: the kNN picks follow the family defaults
+    return WarmStart(portfolio + [config for config in knn if config not in portfolio], replaces_defaults=True)
 
 
 def _valid_distinct(candidates: list[Mapping[str, Any]], space: Any, n: int, origin: str) -> list[Any]:
@@ -133,44 +185,45 @@ def _valid_distinct(candidates: list[Mapping[str, Any]], space: Any, n: int, ori
 
 
 def warm_start_for_fit(metadb: Any, mode: str, space: Any, X_canonical: Any, y_codes: Any, info: Any, n: int,
-                       seconds: float, seed: int = 0) -> list[Any]:
-    """What ``AutoClassifier.fit`` calls: load and check the database, compute meta-features within
-    ``seconds`` (only for kNN), exclude this very data set (content hash), and pick the configurations.
+                       seconds: float, seed: int = 0, metric_name: str = "log_loss",
+                       identity: Sequence[str] = (), families: Sequence[str] = ()) -> WarmStart:
+    """What ``AutoClassifier.fit`` calls: load the database and keep what fits this code, compute
+    meta-features within ``seconds``, exclude this very data set (its content hash, and ``identity``: its
+    schema hash, and whatever else the caller names), and pick the configurations.
 
-    A missing, corrupt or mismatched database is a warning and a cold start (an empty list), never an error.
+    A missing, corrupt or mismatched database is a warning and a cold start, never an error.
     """
     import time
     import warnings
 
     from autoclf.metalearning.database import (
         MetaDatabaseError,
+        checked_for_this_space,
         content_hash,
         load_database,
-        reference_space_hash,
     )
 
     started = time.perf_counter()
-    try:  # read and check the file first: a broken one costs nothing more; then the space hash (cached)
+    try:  # read and check the file first: a broken one costs nothing more
         database = metadb if isinstance(metadb, MetaDatabase) else load_database(metadb)
-        database = MetaDatabase.from_dict(database.to_dict(), reference_space_hash())
+        database = checked_for_this_space(MetaDatabase.from_dict(database.to_dict()))
     except (MetaDatabaseError, FileNotFoundError) as error:
         message = f"meta-learning warm start disabled, starting cold: {error}"
         logger.warning(message)
         warnings.warn(message, UserWarning, stacklevel=3)
-        return []
+        return WarmStart()
     try:
-        exclude = [content_hash(X_canonical, y_codes)]
-        metafeatures: dict[str, float] = {}
-        if mode in ("knn", "both"):
-            from autoclf.metalearning.metafeatures import metafeatures_of_canonical
+        from autoclf.metalearning.metafeatures import metafeatures_of_canonical
 
-            metafeatures = metafeatures_of_canonical(X_canonical, y_codes, info, time_limit=seconds, seed=seed)
-        configs = warm_start_configurations(database, metafeatures, space, mode, n, exclude=exclude)
+        metafeatures = metafeatures_of_canonical(X_canonical, y_codes, info, time_limit=seconds, seed=seed)
+        exclude = [content_hash(X_canonical, y_codes), *identity]
+        warm = warm_start_configurations(database, metafeatures, space, mode, n, exclude=exclude,
+                                         metric_name=metric_name, families=families)
     except Exception as error:  # noqa: BLE001 - a warm start is an optimisation: never the reason a fit fails
         message = f"meta-learning warm start failed, starting cold: {type(error).__name__}: {error}"
         logger.warning(message)
         warnings.warn(message, UserWarning, stacklevel=3)
-        return []
-    logger.info("warm start (%s): %d configurations from %d data sets in %.2f s", mode, len(configs),
+        return WarmStart()
+    logger.info("warm start (%s): %d configurations from %d data sets in %.2f s", mode, len(warm.configs),
                 len(database.datasets), time.perf_counter() - started)
-    return configs
+    return warm
