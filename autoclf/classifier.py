@@ -206,6 +206,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         self.refitted_trials_ = served.refitted
         self.tmp_folder_ = str(store.root)
         self.fit_seconds_ = time.perf_counter() - start
+        self.interrupted_ = self._interrupted  # a Ctrl-C ended the search early: the model is the best found by then
         logger.info("fit done in %.1f s: %d trials, best %s %.4f", self.fit_seconds_, len(results), metric.name,
                     best.score)
         return self
@@ -280,6 +281,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
                                             builder=builder, limits=limits, seed=self.seed,
                                             worst_loss=metric.worst_loss, on_result=on_result, n_classes=n_classes)
             best = min((r for r in results if r.ok), key=lambda r: (r.loss, r.trial_id))
+        self._interrupted = limits.interrupted
         return results, served, best
 
     def _final_model(self, worker, builder, results: list[TrialResult], limits, n_classes: int) -> Any:

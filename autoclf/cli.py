@@ -172,6 +172,7 @@ def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(name)s %(levelname)s: %(message)s")
+    logging.getLogger("smac").setLevel(logging.WARNING)  # one line per incumbent change: noise in a log
     args.run(args)
 
 

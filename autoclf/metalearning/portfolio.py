@@ -4,9 +4,10 @@ AutoGluon): configurations that together do well everywhere, the cheap ones firs
 Losses are normalised per data set to [0, 1] (best to worst measured configuration there), so data sets
 with large log losses do not dominate. A cell that was not measured is not a failure (failures are stored
 as the worst loss): a candidate is only compared on the data sets where it was measured, and candidates
-measured on too few of them are left out. Each step adds the configuration with the largest drop of the
-mean best-so-far normalised loss per unit of relative cost (its seconds over the data set's median
-candidate's, median over data sets, to the power ``cost_weight``; 0 ignores cost). Pure functions, no I/O.
+measured on too few of them (of the data sets with any measurement) are left out. Each step adds the
+configuration with the largest drop of the mean best-so-far normalised loss per unit of relative cost (its
+seconds over the data set's median candidate's, median over data sets, to the power ``cost_weight``; 0
+ignores cost). Pure functions, no I/O.
 """
 
 from __future__ import annotations
@@ -55,7 +56,10 @@ def greedy_portfolio(losses: np.ndarray, size: int, seconds: np.ndarray | None =
     if scaled.size == 0 or size <= 0:
         return []
     measured = np.isfinite(scaled)
-    eligible = measured.mean(axis=1) >= min_coverage
+    columns = measured.any(axis=0)  # data sets without any measured cell yet (a rebuild under way) do not count
+    if not columns.any():
+        return []
+    eligible = measured[:, columns].mean(axis=1) >= min_coverage
     costs = relative_costs(seconds) ** cost_weight if seconds is not None and cost_weight else np.ones(len(scaled))
     # a data set's best-so-far starts at its worst (1); a candidate not measured there leaves it unchanged
     current = np.ones(scaled.shape[1])

@@ -70,9 +70,12 @@ def rebuild(source_spec: str, output: str | Path, work_dir: str | Path, settings
                                 if not _metafeatures_current(work, name)], settings.workers)
     candidates = collect_candidates(list(searches.values()), settings.candidates_per_dataset, settings.search.include)
     if phase in ("matrix", "all"):
-        jobs = [(source_spec, name, str(work), settings.matrix, candidates) for name in searches
-                if missing_cells(work, name, candidates, settings.matrix)]
-        run_jobs(evaluate_dataset, jobs, settings.workers)
+        # rank by rank: every search's best on every data set first, so a stopped rebuild has a dense matrix
+        for depth in range(1, settings.candidates_per_dataset + 1):
+            tier = collect_candidates(list(searches.values()), depth, settings.search.include)
+            jobs = [(source_spec, name, str(work), settings.matrix, tier) for name in searches
+                    if missing_cells(work, name, tier, settings.matrix)]
+            run_jobs(evaluate_dataset, jobs, settings.workers)
     database = assemble(work, list(searches.values()), candidates, settings,
                         {"source": source_spec, "wall_seconds_this_session": round(time.perf_counter() - started, 1)})
     database.save(output)

@@ -50,6 +50,8 @@ def search_one(source_spec: str, name: str, work: str, settings: SearchSettings)
                            feature_types=kinds, include=settings.include, warm_start=None, ensemble="best",
                            refit=False, verbose=0, memory_limit=settings.memory_limit_mb)
     model.fit(X, y)
+    if model.interrupted_:  # a Ctrl-C that fit absorbed to serve its best: not a finished search, keep nothing
+        raise KeyboardInterrupt(f"the search on {task.name} was interrupted")
     seconds = time.perf_counter() - started
     results = sorted(model.results_, key=lambda r: r.trial_id)
     successes = sorted((r for r in results if r.ok), key=lambda r: (r.loss, r.trial_id))
