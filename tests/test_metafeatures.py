@@ -102,3 +102,59 @@ def test_big_data_is_subsampled_for_costly_features():
     m = compute_metafeatures(X, y)
     assert time.perf_counter() - started < 10
     assert m["NumberOfInstances"] == 30_000 and np.isfinite(m["Landmark1NN"])
+
+
+def test_moments_read_all_rows_with_numeric_missing_values_mean_imputed():
+    """Not a head slice: the outliers sit in the last rows, as in sorted files (MagicTelescope, electricity)."""
+    from scipy.stats import kurtosis, skew
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=30_000)
+    x[-300:] += 40.0
+    w = rng.exponential(size=30_000)
+    w[rng.choice(30_000, 3_000, replace=False)] = np.nan
+    X = pd.DataFrame({"x": x, "w": w})
+    m = compute_metafeatures(X, np.arange(30_000) % 2)
+    imputed = np.where(np.isnan(w), np.nanmean(w), w)  # auto-sklearn mean-imputes before its moments
+    kurts, skews = [kurtosis(x), kurtosis(imputed)], [skew(x), skew(imputed)]
+    assert m["KurtosisMax"] == pytest.approx(max(kurts), rel=1e-6) and max(kurts) > 50  # the head has ~0
+    assert m["KurtosisMin"] == pytest.approx(min(kurts), rel=1e-6)
+    assert m["SkewnessMean"] == pytest.approx(np.mean(skews), rel=1e-6)
+    assert m["SkewnessSTD"] == pytest.approx(np.std(skews), rel=1e-6)
+
+
+def test_moments_of_categoricals_read_their_one_hot_columns():
+    """auto-sklearn one-hot encodes categoricals before its moments; categories under 1 % share one column."""
+    from scipy.stats import kurtosis, skew
+
+    values = ["a"] * 700 + ["b"] * 290 + ["r1", "r2", "r3", "r4", "r5"] * 2  # five rare ones, 1 % together
+    values = pd.Series(values, dtype=object).sample(frac=1, random_state=0).reset_index(drop=True)
+    X = pd.DataFrame({"colour": values, "constant": "k"})  # a constant column has no moments
+    m = compute_metafeatures(X, np.arange(len(X)) % 2)
+    one_hot = pd.get_dummies(values.where(values.isin(["a", "b"]), "rare")).to_numpy(dtype=float)
+    kurts, skews = kurtosis(one_hot, axis=0), skew(one_hot, axis=0)
+    assert m["KurtosisMin"] == pytest.approx(kurts.min()) and m["KurtosisMax"] == pytest.approx(kurts.max())
+    assert m["KurtosisMean"] == pytest.approx(kurts.mean()) and m["KurtosisSTD"] == pytest.approx(kurts.std())
+    assert m["SkewnessMin"] == pytest.approx(skews.min()) and m["SkewnessMax"] == pytest.approx(skews.max())
+    assert m["SkewnessMean"] == pytest.approx(skews.mean()) and m["SkewnessSTD"] == pytest.approx(skews.std())
+
+
+def test_symbols_leave_all_missing_columns_out_of_min_mean_std_as_auto_sklearn():
+    """auto-sklearn's SymbolsMin/Mean/STD read only columns with a symbol; Max and Sum read all (anneal: Min 1)."""
+    X = pd.DataFrame({"empty": [None] * 60, "three": list("xyz") * 20, "two": list("pq") * 30,
+                      "n": np.arange(60.0)})
+    m = compute_metafeatures(X, np.arange(60) % 2, feature_types={"empty": "categorical"})
+    assert m["NumberOfCategoricalFeatures"] == 3
+    assert m["SymbolsMin"] == 2 and m["SymbolsMax"] == 3 and m["SymbolsSum"] == 5
+    assert m["SymbolsMean"] == pytest.approx(2.5) and m["SymbolsSTD"] == pytest.approx(0.5)
+
+
+def test_landmarkers_are_finite_with_a_single_row_class():
+    """A class with one row (abalone, nursery) cannot be stratified in 5 folds; landmarkers must not be NaN."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(300, 4)), columns=list("abcd"))
+    y = np.where(X["a"] > 0, "up", "down")
+    y[0] = "alone"
+    m = compute_metafeatures(X, y)
+    for name in ("Landmark1NN", "LandmarkDecisionNodeLearner", "LandmarkNaiveBayes", "LandmarkLDA"):
+        assert np.isfinite(m[name]) and 0.5 < m[name] <= 1, name
