@@ -3,17 +3,18 @@
 import shutil
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import MIRROR, REPO
 
 from autoclf.sources import open_source
 
-OPENML_CACHE = REPO.parent / "shared" / "openml-cache"
+OPENML_CACHE = REPO / "tests" / "data" / "openml-cache"  # openml-python's own test files (README there)
 
 
 def test_mirror_lists_tasks_with_ids_and_loads_lazily():
     source = open_source(MIRROR)
-    assert len(source) >= 50
+    assert len(source) == len(pd.read_csv(MIRROR / "manifest.csv"))
     iris = source.tasks(["iris"])[0]
     assert iris.openml_id == 61 and iris.n_rows == 150
     assert iris._cache is None  # nothing read until asked
@@ -42,8 +43,6 @@ def test_mirror_splits_are_stratified_seeded_and_cover_every_row():
 @pytest.fixture
 def offline_openml(tmp_path):
     openml = pytest.importorskip("openml")
-    if not OPENML_CACHE.exists():
-        pytest.skip("no offline OpenML cache in ../shared/openml-cache")
     cache = tmp_path / "openml-cache"
     shutil.copytree(OPENML_CACHE, cache)
     server, root = openml.config.server, openml.config._root_cache_directory
