@@ -19,6 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from autoclf.evaluation.result import TrialResult
 from autoclf.fit_rules import (
+    usable_cores,
     END_SLACK_SECONDS,
     check_parameters,
     choose_resampling,
@@ -156,6 +157,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         from autoclf.dataset.validator import InputValidator
         from autoclf.evaluation.run_store import RunStore, TrialTask
         from autoclf.evaluation.splitting import make_splits
+        from autoclf.fallback import fit_fallback
         from autoclf.metrics import get_metric
 
         store = RunStore(make_tmp_folder(self.tmp_folder))  # fails early when the folder is not writable
@@ -175,8 +177,9 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         warm = partial(self._metalearning_configurations, space, X_canonical, y_codes, info, metric, identity)
 
         try:
+            fallback = partial(fit_fallback, X_canonical, y_codes, self.seed)
             results, served, best = self._search_and_refit(store, space, metric, start, deadline, info.n_classes,
-                                                           len(splits), warm_configs=warm)
+                                                           len(splits), warm_configs=warm, fallback=fallback)
         except KeyboardInterrupt:
             # a Ctrl-C with no successful trial yet (during set-up, or the search loop's re-raise), or during serving
             finished = sum(record.ok for record in store.records())
@@ -192,6 +195,8 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         self.n_features_in_ = validator.n_features_in_
         if validator.input_was_dataframe_:
             self.feature_names_in_ = np.asarray(validator.feature_names_in_, dtype=object)
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_  # a second fit on an array must not keep the first fit's column names
         self.metric_ = metric
         self.resampling_ = resampling
         self.configuration_space_ = space
@@ -207,13 +212,13 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         self.tmp_folder_ = str(store.root)
         self.fit_seconds_ = time.perf_counter() - start
         self.interrupted_ = self._interrupted  # a Ctrl-C ended the search early: the model is the best found by then
-        logger.info("fit done in %.1f s: %d trials, best %s %.4f", self.fit_seconds_, len(results), metric.name,
-                    best.score)
+        logger.info("fit done in %.1f s: %d trials, best %s %s", self.fit_seconds_, len(results), metric.name,
+                    "-" if best.score is None else f"{best.score:.4f}")
         return self
 
     def _search_and_refit(
         self, store, space, metric, start: float, deadline: float, n_classes: int, n_splits: int,
-        warm_configs: Callable[[], Any] | None = None,
+        warm_configs: Callable[[], Any] | None = None, fallback: Callable[[], Any] | None = None,
     ):
         from autoclf.configspace.builder import (
             classifier_defaults,
@@ -222,6 +227,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
             modules_to_preload,
         )
         from autoclf.ensembles.builder import EnsembleBuilder
+        from autoclf.fallback import serve_fallback
         from autoclf.optimization.search_loop import Limits, run_search
         from autoclf.optimization.smac_proposer import SmacProposer
         from autoclf.progress import SearchProgress
@@ -259,6 +265,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         progress = SearchProgress(deadline - start, metric.name, self.verbose > 0)
         with self._runner(store, warm) as runner, progress as bar:
             runner.launch()  # trial workers import scikit-learn (and torch) while SMAC and the warm start are built
+            fallback_fit = fallback() if fallback is not None else None  # served if no trial succeeds
             proposer = build_proposer()
 
             def on_result(result: TrialResult) -> None:
@@ -269,13 +276,10 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
                 limits.ensemble_reserve = builder.final_seconds_estimate()
 
             results = run_search(proposer, runner, store, limits, self.seed, metric.worst_loss, on_result)
-            successes = [r for r in results if r.ok]
-            if not successes:
-                statuses = ", ".join(f"{r.trial_id}: {r.status}" for r in results) or "none ran"
-                raise RuntimeError(
-                    f"no trial finished successfully within time_left={self.time_left} s (trials: {statuses}); "
-                    "give more time_left or per_run_time_limit, or a lighter search space"
-                )
+            if not any(r.ok for r in results):
+                served, results, best = serve_fallback(fallback_fit, results, start, float(self.time_left))
+                self._interrupted = limits.interrupted
+                return results, served, best
             served = self._final_model(runner, builder, results, limits, n_classes)
             served, results = use_time_left(served, results, proposer=proposer, runner=runner, store=store,
                                             builder=builder, limits=limits, seed=self.seed,
@@ -327,7 +331,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
                           shared_store=self.shared_tmp_folder, warm=warm)
 
     def _n_jobs(self) -> int:
-        return (os.cpu_count() or 1) if self.n_jobs == -1 else int(self.n_jobs)
+        return usable_cores() if self.n_jobs == -1 else int(self.n_jobs)
 
     def _registry(self):
         from autoclf.components.registry import default_registry

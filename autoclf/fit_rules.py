@@ -30,6 +30,9 @@ def check_parameters(model: Any) -> None:
     """Refuse invalid constructor arguments of an AutoClassifier with a clear error, before any work."""
     if not isinstance(model.time_left, (int, float)) or not model.time_left > 0:
         raise ValueError(f"time_left must be a positive number of seconds, got {model.time_left!r}")
+    if not np.isfinite(model.time_left):
+        raise ValueError("time_left must be finite: it sets the deadline of every trial; to stop by trial count "
+                         "instead, give n_trials and a time_left large enough for them (e.g. 86400)")
     if model.time_left < MIN_TIME_LEFT_SECONDS:
         raise ValueError(f"time_left={model.time_left!r} s is below the minimum of {MIN_TIME_LEFT_SECONDS:g} s: "
                          "starting the trial worker and running one trial takes a few seconds")
@@ -51,12 +54,41 @@ def check_parameters(model: Any) -> None:
         raise TypeError(f"dask_client must be a distributed.Client, got {type(model.dask_client).__name__}")
     if model.warm_start not in (None, False, True, "knn", "portfolio", "both"):
         raise ValueError(f"warm_start must be 'knn', 'portfolio', 'both' or None, got {model.warm_start!r}")
+    for name in ("include", "exclude"):
+        value = getattr(model, name)
+        if value is not None and not isinstance(value, str) and _is_empty_filter(value):
+            raise ValueError(f"{name}={value!r} names no component: give component names (e.g. include=['lightgbm']) "
+                             f"or None for {'every component' if name == 'include' else 'no exclusion'}")
+    import multiprocessing
+
+    if multiprocessing.current_process().daemon:
+        raise RuntimeError("fit runs its trials in child processes, which a daemonic process (e.g. a "
+                           "multiprocessing.Pool worker) may not start: call fit from the main process, or from a "
+                           "concurrent.futures.ProcessPoolExecutor or a non-daemonic multiprocessing.Process")
     if model.ensemble not in ("selection", "stacking", "best"):
         raise ValueError(f"ensemble must be 'selection', 'stacking' or 'best', got {model.ensemble!r}")
     for name in ("ensemble_size", "ensemble_nbest"):
         value = getattr(model, name)
         if not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
+def _is_empty_filter(value: Any) -> bool:
+    """True for [] or {"classifier": []}: a filter that names nothing (it used to mean "everything")."""
+    if hasattr(value, "items"):
+        return len(value) == 0 or any(not list(names) for names in value.values())
+    try:
+        return len(list(value)) == 0
+    except TypeError:
+        return False
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, e.g. under taskset or a container), not the machine's."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
 
 
 def make_tmp_folder(tmp_folder: str | os.PathLike | None) -> Path:

@@ -34,6 +34,8 @@ class FittedModelMixin:
         from autoclf.distillation.distill import distill
 
         check_is_fitted(self, "model_")
+        if not isinstance(time_left, (int, float)) or not 0 < time_left < float("inf"):
+            raise ValueError(f"time_left must be a positive, finite number of seconds, got {time_left!r}")
         self.student_ = distill(self, X, y, student=student, augment=augment, augment_factor=augment_factor,
                                 time_left=time_left, seed=self.seed if seed is None else seed,
                                 min_speedup=min_speedup)
@@ -86,6 +88,7 @@ class FittedModelMixin:
         """Write a PNG of each trial's held-out loss and the best loss so far against time since fit started."""
         from autoclf.inspection import plot_performance_over_time
 
+        check_is_fitted(self, "results_")
         plot_performance_over_time(self.results_, self.trajectory_, self.metric_.name, path)
 
     def sprint_statistics(self) -> str:
@@ -109,7 +112,14 @@ class FittedModelMixin:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "FittedModelMixin":
-        model = joblib.load(path)
+        """Read a model written by ``save``. Loading unpickles, which runs code: load only files you trust."""
+        try:
+            model = joblib.load(path)
+        except FileNotFoundError:
+            raise
+        except Exception as error:  # noqa: BLE001 - truncated, empty or foreign files fail deep inside pickle
+            raise ValueError(f"{path} is not a readable autoclf model ({type(error).__name__}: {error}); it may be "
+                             "truncated, empty, or written by an incompatible version") from error
         if not isinstance(model, cls):
             raise TypeError(f"{path} holds a {type(model).__name__}, not an AutoClassifier")
         return model

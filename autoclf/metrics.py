@@ -196,6 +196,14 @@ def _score_with_scorer(scorer: Callable, y, proba) -> float:
 def _scorer_metric(scorer: Callable, n_classes: int) -> Metric:
     """Wrap a scorer (greater is better by construction); its optimum and worst loss are measured on a toy
     problem: the scorer's value for perfect one-hot predictions, and for confidently wrong ones."""
+    import pickle
+
+    try:  # trials score in other processes: the scorer travels there pickled
+        pickle.dumps(scorer)
+    except Exception as error:  # noqa: BLE001 - PicklingError, AttributeError, TypeError: all mean the same
+        raise ValueError(f"the scorer {scorer!r} cannot be pickled ({type(error).__name__}), and trials run in "
+                         "other processes: define its function at module level (not a lambda or a nested "
+                         "function) and wrap it with sklearn.metrics.make_scorer") from error
     match = re.match(r"make_scorer\((\w+)", repr(scorer))
     name = match.group(1) if match else type(scorer).__name__
     if "greater_is_better=False" in repr(scorer):

