@@ -25,7 +25,6 @@ from autoclf.fit_rules import (
     choose_resampling,
     default_per_run,
     is_better,
-    make_tmp_folder,
 )
 from autoclf.fitted_api import FittedModelMixin
 
@@ -155,12 +154,13 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         deadline = start + float(self.time_left) - END_SLACK_SECONDS
         from autoclf.configspace.builder import build_configuration_space
         from autoclf.dataset.validator import InputValidator
+        from autoclf.evaluation.run_folder import RunFolder
         from autoclf.evaluation.run_store import RunStore, TrialTask
         from autoclf.evaluation.splitting import make_splits
         from autoclf.fallback import fit_fallback
+        from autoclf.metalearning.database import schema_hash
         from autoclf.metrics import get_metric
 
-        store = RunStore(make_tmp_folder(self.tmp_folder))  # fails early when the folder is not writable
         validator = InputValidator(feature_types=self.feature_types)
         X_canonical, y_codes = validator.fit_transform(X, y)
         info = validator.info_
@@ -169,26 +169,25 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         space = build_configuration_space(info, registry, self.include, self.exclude, seed=self.seed)
         resampling = choose_resampling(self.resampling, info, self.time_left)
         splits = make_splits(y_codes, resampling, self.folds, self.holdout_size, seed=self.seed)
-        store.initialise(TrialTask(X_canonical, y_codes, info, splits, metric, registry))
         # computed once the trial workers are starting (they import scikit-learn meanwhile)
-        from autoclf.metalearning.database import schema_hash
-
         identity = [schema_hash(validator.feature_names_in_, validator.classes_)]
         warm = partial(self._metalearning_configurations, space, X_canonical, y_codes, info, metric, identity)
+        fallback = partial(fit_fallback, X_canonical, y_codes, self.seed)
 
-        try:
-            fallback = partial(fit_fallback, X_canonical, y_codes, self.seed)
-            results, served, best = self._search_and_refit(store, space, metric, start, deadline, info.n_classes,
-                                                           len(splits), warm_configs=warm, fallback=fallback)
-        except KeyboardInterrupt:
-            # a Ctrl-C with no successful trial yet (during set-up, or the search loop's re-raise), or during serving
-            finished = sum(record.ok for record in store.records())
-            raise KeyboardInterrupt("fit was interrupted before any trial finished: there is no model to serve"
-                                    if not finished else
-                                    f"fit was interrupted after {finished} trials, before a model was served") from None
-        finally:
-            if not self.keep_tmp:
-                store.remove()
+        # the folder only now that the input is valid; removed however fit ends, SIGTERM included
+        with RunFolder(self.tmp_folder, self.keep_tmp) as root:
+            store = RunStore(root)
+            store.initialise(TrialTask(X_canonical, y_codes, info, splits, metric, registry))
+            try:
+                results, served, best = self._search_and_refit(store, space, metric, start, deadline,
+                                                               info.n_classes, len(splits), warm_configs=warm,
+                                                               fallback=fallback)
+            except KeyboardInterrupt:
+                # a Ctrl-C with no successful trial yet (set-up, or the search loop's re-raise), or while serving
+                finished = sum(record.ok for record in store.records())
+                raise KeyboardInterrupt("fit was interrupted before any trial finished: there is no model to serve"
+                                        if not finished else f"fit was interrupted after {finished} trials, before "
+                                        "a model was served") from None
 
         self.validator_ = validator
         self.classes_ = validator.classes_

@@ -1,11 +1,9 @@
-"""The rules ``AutoClassifier.fit`` applies before it searches: parameter checks, the run store's folder, and the
-defaults derived from the budget and the data (per-trial time limit, resampling)."""
+"""The rules ``AutoClassifier.fit`` applies before it searches: parameter checks and the defaults derived from
+the budget and the data (per-trial time limit, resampling)."""
 
 from __future__ import annotations
 
 import os
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -89,21 +87,6 @@ def usable_cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):  # not on Linux
         return os.cpu_count() or 1
-
-
-def make_tmp_folder(tmp_folder: str | os.PathLike | None) -> Path:
-    """The run store's folder: a fresh temporary one, or ``tmp_folder`` checked writable before any work."""
-    if tmp_folder is None:
-        return Path(tempfile.mkdtemp(prefix="autoclf_"))
-    folder = Path(tmp_folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / ".write_test"
-        probe.write_text("ok")
-        probe.unlink()
-    except OSError as error:
-        raise ValueError(f"tmp_folder {str(folder)!r} is not writable: {error}") from error
-    return folder
 
 
 def default_per_run(time_left: float) -> float:

@@ -54,7 +54,13 @@ class RunStore:
     def initialise(self, task: TrialTask) -> None:
         """Create the folder (checking it is writable) and write the task for the workers."""
         self.trials_dir.mkdir(parents=True, exist_ok=True)
-        joblib.dump(task, self.root / "task.joblib")
+        temporary = self.root / "task.joblib.tmp"  # a failed dump leaves no task that looks complete
+        try:
+            joblib.dump(task, temporary)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        temporary.replace(self.root / "task.joblib")
         np.save(self.root / "targets.npy", task.y[validation_rows(task.splits)])
 
     def load_task(self) -> TrialTask:
