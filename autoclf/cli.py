@@ -123,7 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--quiet", action="store_true", help="no progress bar")
     fit.set_defaults(run=command_fit)
 
-    predict = commands.add_parser("predict", help="predict a csv/parquet file with a saved model")
+    predict = commands.add_parser("predict", help="predict a csv/parquet file with a saved model",
+                                  description="Predict with a model saved by `autoclf fit`. Loading a model "
+                                              "unpickles it, which runs code: use only model files you trust.")
     predict.add_argument("model")
     predict.add_argument("data")
     predict.add_argument("--output", required=True, help="csv or parquet file of predictions")

@@ -7,6 +7,7 @@ wrapper over the module that does the work (``reporting``, ``inspection``, ``dis
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Any
 
 import joblib
@@ -14,6 +15,9 @@ import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
 from autoclf import reporting
+
+#: the layout of a file written by ``save``; bumped when it changes, so an old autoclf refuses a newer file
+MODEL_FORMAT = 1
 
 
 class FittedModelMixin:
@@ -107,19 +111,35 @@ class FittedModelMixin:
 
     # ----------------------------------------------------------- persistence
     def save(self, path: str | os.PathLike) -> None:
-        """Pickle the fitted estimator (everything predict needs; not the run store)."""
-        joblib.dump(self, path)
+        """Pickle the fitted estimator with the file format's and autoclf's versions (everything predict needs;
+        not the run store, no training rows, but the values of categorical columns the encoders learned)."""
+        from autoclf import __version__
+
+        joblib.dump({"autoclf_model_format": MODEL_FORMAT, "autoclf_version": __version__, "model": self}, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "FittedModelMixin":
         """Read a model written by ``save``. Loading unpickles, which runs code: load only files you trust."""
+        from autoclf import __version__
+
         try:
-            model = joblib.load(path)
+            saved = joblib.load(path)
         except FileNotFoundError:
             raise
         except Exception as error:  # noqa: BLE001 - truncated, empty or foreign files fail deep inside pickle
             raise ValueError(f"{path} is not a readable autoclf model ({type(error).__name__}: {error}); it may be "
                              "truncated, empty, or written by an incompatible version") from error
+        if isinstance(saved, dict) and "autoclf_model_format" in saved:
+            if saved["autoclf_model_format"] != MODEL_FORMAT:
+                raise ValueError(f"{path} is an autoclf model in format {saved['autoclf_model_format']} (autoclf "
+                                 f"{saved.get('autoclf_version')}); this autoclf {__version__} reads format "
+                                 f"{MODEL_FORMAT}: load it with that version, or fit again")
+            if saved.get("autoclf_version") != __version__:
+                warnings.warn(f"{path} was saved by autoclf {saved.get('autoclf_version')}, this is {__version__}: "
+                              "predictions may differ", UserWarning, stacklevel=2)
+            model = saved["model"]
+        else:
+            model = saved  # a bare pickle (a model saved with joblib.dump directly)
         if not isinstance(model, cls):
             raise TypeError(f"{path} holds a {type(model).__name__}, not an AutoClassifier")
         return model

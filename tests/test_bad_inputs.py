@@ -458,3 +458,22 @@ def test_all_cores_means_the_cores_this_process_may_use():
 
     assert usable_cores() == len(os.sched_getaffinity(0))
     assert AutoClassifier(n_jobs=-1)._n_jobs() == usable_cores()
+
+
+def test_a_saved_model_carries_its_format_and_refuses_another(mixed_model, tmp_path):
+    import joblib
+
+    from autoclf import __version__
+
+    model, X = mixed_model
+    path = tmp_path / "model.joblib"
+    model.save(path)
+    saved = joblib.load(path)
+    assert saved["autoclf_model_format"] == 1 and saved["autoclf_version"] == __version__
+    assert (AutoClassifier.load(path).predict(X.iloc[:5]) == model.predict(X.iloc[:5])).all()
+    joblib.dump({**saved, "autoclf_model_format": 99}, path)
+    with pytest.raises(ValueError, match="format 99"):
+        AutoClassifier.load(path)
+    joblib.dump({**saved, "autoclf_version": "0.0.1"}, path)
+    with pytest.warns(UserWarning, match="saved by autoclf 0.0.1"):
+        AutoClassifier.load(path)
