@@ -289,10 +289,12 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
 
     def _final_model(self, worker, builder, results: list[TrialResult], limits, n_classes: int) -> Any:
         """The served ensemble (``autoclf.ensembles.serving.serve``): its weights from the stored predictions,
-        members refit on all rows while the clock allows, the others served as trial models."""
+        members refit on all rows while the clock allows, the others served as trial models. After a Ctrl-C
+        nothing is refit: the user wants the model now, and a terminal's Ctrl-C also stops Dask's workers."""
         from autoclf.ensembles.serving import serve
 
-        return serve(builder, worker, results, limits.deadline, self.refit, limits.refit_share, self.seed,
+        refit = self.refit and not limits.interrupted
+        return serve(builder, worker, results, limits.deadline, refit, limits.refit_share, self.seed,
                      limits.memory_limit_mb, n_classes)
 
     def _metalearning_configurations(self, space, X_canonical, y_codes, info, metric, identity: list[str]) -> Any:

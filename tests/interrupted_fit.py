@@ -3,7 +3,7 @@
 Run in its own process so that the interrupt meets a Python process in the state a user's has, not the state
 that two thousand earlier tests left in the pytest process. Prints one JSON line: what the fit returned.
 
-Usage: python interrupted_fit.py RUN_FOLDER CLASSIFIER[,CLASSIFIER...]
+Usage: python interrupted_fit.py RUN_FOLDER CLASSIFIER[,CLASSIFIER...] [N_JOBS]
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def live_trial_workers() -> list[int]:
             if worker.is_running() and worker.status() != psutil.STATUS_ZOMBIE]
 
 
-def main(folder: str, classifiers: list[str]) -> dict:
+def main(folder: str, classifiers: list[str], n_jobs: int = 1) -> dict:
     rng = np.random.default_rng(0)
     X = pd.DataFrame({"a": rng.normal(size=120), "b": rng.normal(size=120), "c": rng.choice(["x", "y"], 120)})
     y = pd.Series(np.where(X["a"] > 0, "yes", "no"))
@@ -37,7 +37,7 @@ def main(folder: str, classifiers: list[str]) -> dict:
     model = AutoClassifier(
         time_left=60, per_run_time_limit=40, include={"classifier": classifiers},
         extra_components=[SleepingClassifier], initial_configurations=[{"classifier:__choice__": "sleeping"}],
-        resampling="holdout", warm_start=None, tmp_folder=folder, verbose=0, seed=0,
+        resampling="holdout", warm_start=None, tmp_folder=folder, verbose=0, seed=0, n_jobs=n_jobs,
     )
     started = time.perf_counter()
     print("stage: fit starts", file=sys.stderr, flush=True)
@@ -54,7 +54,8 @@ def main(folder: str, classifiers: list[str]) -> dict:
 
 if __name__ == "__main__":
     print("stage: imported", file=sys.stderr, flush=True)
-    print(json.dumps(main(sys.argv[1], sys.argv[2].split(","))), flush=True)
+    n_jobs = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+    print(json.dumps(main(sys.argv[1], sys.argv[2].split(","), n_jobs)), flush=True)
     # CPython marks a KeyboardInterrupt that passed through an exec'd string (dataclasses and namedtuple
     # build methods that way while fit imports SMAC) as unhandled, even when caught, and then ends the
     # process by SIGINT at exit; what fit did is printed above, so leave without that exit path

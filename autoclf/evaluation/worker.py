@@ -42,12 +42,14 @@ class CallOutcome:
     peak_memory_mb: float = 0.0
 
 
-def _serve(connection, n_threads: int, warm: Sequence[str] = ()) -> None:
+def _serve(connection, n_threads: int, warm: Sequence[str] = (), owner: int | None = None) -> None:
     """Worker loop: import ``warm`` modules, say ready, then receive (function, args) and send back an
     outcome, until told to stop."""
     from threadpoolctl import threadpool_limits
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the search
+    if owner is not None:
+        _exit_when_gone(owner)
 
     limiter = threadpool_limits(limits=n_threads)  # noqa: F841  (kept alive for the process lifetime)
     for module in warm:  # paid once per worker, before the first trial's clock starts
@@ -71,6 +73,25 @@ def _serve(connection, n_threads: int, warm: Sequence[str] = ()) -> None:
         except BaseException:  # a trial's own failure is data, not a reason to stop the worker
             reply = ("crashed", None, traceback.format_exc(limit=20))
         connection.send((*reply, time.perf_counter() - started))
+
+
+def _exit_when_gone(owner: int, every: float = 1.0) -> None:
+    """End this worker when the process that owns it is gone (killed, or a Dask worker stopped by a terminal's
+    Ctrl-C), even in the middle of a trial: nobody enforces its limits any more, and a hung trial would
+    otherwise live on, an orphan. Checked once a second by a daemon thread."""
+    import threading
+
+    def watch() -> None:
+        while True:
+            time.sleep(every)
+            try:
+                os.kill(owner, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # alive, another user's (cannot happen for our parent; be safe)
+                pass
+
+    threading.Thread(target=watch, name="autoclf-owner-watch", daemon=True).start()
 
 
 def _import_what_the_call_needs(connection, function: Callable[..., Any], args: tuple) -> None:
@@ -149,7 +170,8 @@ class Worker:
         context = mp.get_context("forkserver")
         context.set_forkserver_preload(self.preload + self.warm)
         parent_end, child_end = context.Pipe()
-        process = context.Process(target=_serve, args=(child_end, self.n_threads, self.warm), daemon=True)
+        process = context.Process(target=_serve, args=(child_end, self.n_threads, self.warm, os.getpid()),
+                                  daemon=True)
         with _main_without_phantom_file():
             process.start()
         child_end.close()
