@@ -107,6 +107,8 @@ def fit_autoclf(X: pd.DataFrame, y: pd.Series, job: dict) -> Fitted:
                            feature_types=job.get("feature_types"), tmp_folder=str(Path(job["work_dir"]) / "tmp"),
                            **params)
     model.fit(X, y)
+    if getattr(model, "interrupted_", False):  # a Ctrl-C fit absorbed: a truncated run is not a result
+        raise KeyboardInterrupt("the fit was interrupted")
     results = list(getattr(model, "results_", []) or [])
     finished = [r.started + r.duration for r in results if r.ok]
     info: dict[str, Any] = {"n_trials": len(results), "ensemble_kind": getattr(model, "ensemble_kind_", None),

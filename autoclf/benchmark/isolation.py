@@ -18,6 +18,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -35,8 +36,9 @@ class Outcome:
 
 
 def run_limited(command: list[str], time_limit: float, memory_limit_mb: float, log_path: Path,
-                env: dict[str, str] | None = None, poll: float = 0.25) -> Outcome:
-    """Run ``command`` (stdout and stderr to ``log_path``) and enforce the limits on its whole tree."""
+                env: dict[str, str] | None = None, poll: float = 0.25, stop: Any = None) -> Outcome:
+    """Run ``command`` (stdout and stderr to ``log_path``) and enforce the limits on its whole tree; when
+    ``stop`` (a threading.Event) is set, the run is killed with status "interrupted" (a Ctrl-C)."""
     start = time.monotonic()
     peak = 0.0
     status = None
@@ -45,7 +47,9 @@ def run_limited(command: list[str], time_limit: float, memory_limit_mb: float, l
         try:
             while process.poll() is None:
                 peak = max(peak, _tree_rss_mb(process.pid))
-                if peak > memory_limit_mb:
+                if stop is not None and stop.is_set():
+                    status = "interrupted"
+                elif peak > memory_limit_mb:
                     status = "memory"
                 elif time.monotonic() - start > time_limit:
                     status = "timeout"

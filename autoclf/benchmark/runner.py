@@ -18,6 +18,7 @@ import queue
 import re
 import shutil
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -108,7 +109,7 @@ def _pending(task: str, config: BenchmarkConfig) -> list[tuple[int, float, Frame
     return runs
 
 
-def _run_task(bench_task: BenchTask, pending: list, config: BenchmarkConfig) -> None:
+def _run_task(bench_task: BenchTask, pending: list, config: BenchmarkConfig) -> list[dict]:
     task = bench_task.task
     X, y, feature_types = task.load()
     labels = sorted({str(value) for value in y})
@@ -124,15 +125,28 @@ def _run_task(bench_task: BenchTask, pending: list, config: BenchmarkConfig) -> 
         X.iloc[train_rows].assign(**{TARGET: y.iloc[train_rows].to_numpy()}).to_parquet(fold_dir / "train.parquet")
         X.iloc[test_rows].to_parquet(fold_dir / "test.parquet")
     context = {"labels": labels, "feature_types": feature_types, "y": y, "splits": splits, "work": work,
-               "cores": CorePool.for_config(config)}
+               "cores": CorePool.for_config(config), "stop": threading.Event()}
     with ThreadPoolExecutor(max(1, config.parallel)) as pool:
-        for record in pool.map(lambda run: _run_one(bench_task, run, context, config), pending):
-            logger.info("%s %s fold %d seed %d budget %g: %s %s=%.4f (%.0f s, %.0f MB)", record["task"],
-                        record["framework"], record["fold"], record["seed"], record["budget"], record["status"],
-                        record["metric"], record["score"], record["wall_s"], record["peak_memory_mb"])
+        try:
+            records = list(_logged(pool.map(lambda run: _run_one(bench_task, run, context, config), pending)))
+        except KeyboardInterrupt:  # stop the runs in flight (their processes are killed), start no more
+            context["stop"].set()
+            pool.shutdown(wait=True, cancel_futures=True)
+            shutil.rmtree(work, ignore_errors=True)
+            raise
     shutil.rmtree(work, ignore_errors=True)
     if work.parent.is_dir() and not any(work.parent.iterdir()):
         work.parent.rmdir()  # out/ keeps only results
+    return records
+
+
+def _logged(records: Any) -> Any:
+    """Each run's record, logged as it comes."""
+    for record in records:
+        logger.info("%s %s fold %d seed %d budget %g: %s %s=%.4f (%.0f s, %.0f MB)", record["task"],
+                    record["framework"], record["fold"], record["seed"], record["budget"], record["status"],
+                    record["metric"], record["score"], record["wall_s"], record["peak_memory_mb"])
+        yield record
 
 
 def _run_one(bench_task: BenchTask, run: tuple, context: dict, config: BenchmarkConfig) -> dict[str, Any]:
@@ -153,7 +167,10 @@ def _run_one(bench_task: BenchTask, run: tuple, context: dict, config: Benchmark
         if cores:
             command = ["taskset", "-c", ",".join(map(str, cores)), *command]
         outcome = run_limited(command, config.time_limit(budget), config.memory_limit_mb, run_dir / "log.txt",
-                              env=_environment(framework, config.jobs))
+                              env=_environment(framework, config.jobs), stop=context["stop"])
+    if outcome.status == "interrupted":  # Ctrl-C: nothing truncated is recorded; a resume runs it again
+        shutil.rmtree(run_dir, ignore_errors=True)
+        raise KeyboardInterrupt(f"{task.name} {framework.name}: interrupted")
     train_rows, test_rows = context["splits"][fold]
     y_train, y_test = context["y"].iloc[train_rows].to_numpy(), context["y"].iloc[test_rows].to_numpy()
     labels = context["labels"]
