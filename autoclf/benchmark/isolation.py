@@ -6,7 +6,9 @@ that reserve large virtual ranges (torch, OpenBLAS) long before they use the mem
 the resident memory of the whole process tree every ``poll`` seconds, kills the group when the sum passes
 the limit or the clock passes the time limit, and kills any process left in the group at the end, so a
 run never outlives its slot. Peak memory is that sum (shared pages counted once per process, so an upper
-bound).
+bound: a forkserver and the workers it forks share most of their pages); ``peak_pss_mb`` is the peak of the
+summed proportional set sizes (each shared page split between the processes that share it): the memory the
+tree really takes, the fair figure beside a single-process system.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class Outcome:
     returncode: int | None
     wall_s: float
     peak_memory_mb: float
+    peak_pss_mb: float = float("nan")
 
 
 def run_limited(command: list[str], time_limit: float, memory_limit_mb: float, log_path: Path,
@@ -40,13 +43,14 @@ def run_limited(command: list[str], time_limit: float, memory_limit_mb: float, l
     """Run ``command`` (stdout and stderr to ``log_path``) and enforce the limits on its whole tree; when
     ``stop`` (a threading.Event) is set, the run is killed with status "interrupted" (a Ctrl-C)."""
     start = time.monotonic()
-    peak = 0.0
+    peak = peak_pss = 0.0
     status = None
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
         try:
             while process.poll() is None:
-                peak = max(peak, _tree_rss_mb(process.pid))
+                rss, pss = _tree_memory_mb(process.pid)
+                peak, peak_pss = max(peak, rss), max(peak_pss, pss)
                 if stop is not None and stop.is_set():
                     status = "interrupted"
                 elif peak > memory_limit_mb:
@@ -68,22 +72,25 @@ def run_limited(command: list[str], time_limit: float, memory_limit_mb: float, l
     wall = time.monotonic() - start
     if status is None:
         status = "ok" if process.returncode == 0 else "error"
-    return Outcome(status, process.returncode, wall, peak)
+    return Outcome(status, process.returncode, wall, peak, peak_pss)
 
 
-def _tree_rss_mb(pid: int) -> float:
+def _tree_memory_mb(pid: int) -> tuple[float, float]:
+    """(summed resident set size, summed proportional set size) of the process tree, in MB."""
     try:
         root = psutil.Process(pid)
         processes = [root, *root.children(recursive=True)]
     except psutil.Error:
-        return 0.0
-    total = 0
+        return 0.0, 0.0
+    rss = pss = 0
     for process in processes:
         try:
-            total += process.memory_info().rss
+            info = process.memory_full_info()  # reads smaps_rollup on Linux: ~1 ms a process
+            rss += info.rss
+            pss += getattr(info, "pss", info.rss)
         except psutil.Error:
             pass
-    return total / 2**20
+    return rss / 2**20, pss / 2**20
 
 
 def _kill_group(pid: int) -> None:

@@ -172,6 +172,9 @@ def _run_statistics(results: pd.DataFrame) -> pd.DataFrame:
         "over budget s (max)": grouped["over_budget_s"].max(), "wall s (max)": grouped["wall_s"].max(),
         "peak MB (max)": grouped["peak_memory_mb"].max(),
         "peak MB (median)": grouped["peak_memory_mb"].median(),
+        # proportional set size: shared pages split between the processes sharing them (older runs: none)
+        "peak PSS MB (median)": (grouped["peak_pss_mb"].median() if "peak_pss_mb" in results
+                                 else pd.Series(np.nan, grouped.size().index)),
         "fit / budget (median)": used.groupby([results["framework"], results["budget"]]).median(),
         "fit in last 3 % (runs)": used.between(0.97, 1.02).groupby([results["framework"], results["budget"]]).sum(),
         "fit over 102 % (runs)": (used > 1.02).groupby([results["framework"], results["budget"]]).sum(),
