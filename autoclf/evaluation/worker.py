@@ -196,6 +196,8 @@ class Worker:
         False when it could not start within ``timeout`` seconds (the clock of the fit ran out first).
         """
         if not (self.alive and self._ready):
+            if timeout <= 0:  # the fit's clock ran out: nothing to start a worker for (not a problem)
+                return False
             try:
                 self._start(timeout)
             except RuntimeError as error:
