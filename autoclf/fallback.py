@@ -66,8 +66,8 @@ def serve_fallback(fallback_fit: tuple[Any, float] | None, results: list[TrialRe
         raise RuntimeError(f"no trial finished successfully within time_left={time_left:g} s: {causes}")
     model, seconds = fallback_fit
     record = fallback_result(max((r.trial_id for r in results), default=-1) + 1, model, seconds, 0.0)
-    message = (f"no trial finished successfully within time_left={time_left:g} s ({causes}); serving a fallback "
-               f"model, {record.config['classifier:__choice__']}, fitted on a sample of the data")
+    message = (f"no trial finished successfully within time_left={time_left:g} s: {causes}. Serving a fallback "
+               f"model instead, {record.config['classifier:__choice__']}, fitted on a sample of the data")
     logger.warning(message)
     warnings.warn(message, UserWarning, stacklevel=5)
     snapshot = Snapshot(FALLBACK_NAME, [record.trial_id], [1.0], float("nan"), float("nan"),
@@ -78,9 +78,9 @@ def serve_fallback(fallback_fit: tuple[Any, float] | None, results: list[TrialRe
 def failure_summary(results: list[TrialResult], time_left: float) -> str:
     """Why no trial finished, from the records: counts by status, the commonest error, and the fix."""
     if not results:
-        return (f"no trial could start within time_left={time_left:g} s (the trial worker's start-up, its imports, "
-                "did not finish in time): give more time_left; a script must guard its entry point with "
-                "`if __name__ == \"__main__\":`")
+        return ("the trial worker never became ready (its start-up, the imports, did not finish in time, or it "
+                "failed: a script that calls fit must guard its entry point with `if __name__ == \"__main__\":`); "
+                "give more time_left")
     counts = Counter(r.status for r in results)
     parts = [f"{count} {status}" for status, count in counts.most_common()]
     errors = Counter(_last_line(r.error) for r in results if r.error and _last_line(r.error))

@@ -70,3 +70,26 @@ def test_the_fallback_fits_every_kind_of_column(credit_g):
     assert type(model[-1]).__name__ == "HistGradientBoostingClassifier" and seconds >= 0
     assert full_probabilities(model, frame, 2).shape == (len(frame), 2)
     assert "give more time_left" in failure_summary([], 5.0) and "__main__" in failure_summary([], 5.0)
+
+
+@pytest.mark.slow
+def test_a_script_without_the_main_guard_gets_a_model_and_the_fix(tmp_path):
+    """multiprocessing re-imports an unguarded script in the trial worker, which then never starts: fit
+    serves the fallback and its warning names the fix."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import numpy as np, pandas as pd\n"
+        "from autoclf import AutoClassifier\n"
+        "rng = np.random.default_rng(0)\n"
+        "X = pd.DataFrame({'a': rng.normal(size=200), 'b': rng.normal(size=200)})\n"
+        "y = np.where(X['a'] > 0, 'yes', 'no')\n"
+        "model = AutoClassifier(time_left=12, warm_start=None, verbose=0).fit(X, y)\n"
+        "print('RESULT', model.ensemble_kind_, (model.predict(X) == y).mean())\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    result = [line for line in done.stdout.splitlines() if line.startswith("RESULT")]
+    assert result and result[-1].split()[1] == "fallback", done.stderr[-2000:]
+    assert float(result[-1].split()[2]) > 0.9
+    assert 'if __name__ == "__main__":' in done.stderr
