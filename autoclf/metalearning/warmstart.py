@@ -155,9 +155,10 @@ def warm_start_configurations(database: MetaDatabase, metafeatures: Mapping[str,
         return WarmStart()
     portfolio = (portfolio_configurations(database, space, n, metric_name, metafeatures, families)
                  if mode in ("portfolio", "both") else [])
-    knn = knn_configurations(database, metafeatures, space, n) if mode in ("knn", "both") else []
+    # without a matrix for this space (a rebuild under way) the portfolio rule falls back to the kNN picks
+    knn = knn_configurations(database, metafeatures, space, n) if mode in ("knn", "both") or not portfolio else []
     if not portfolio:
-        return WarmStart(knn)  # no matrix for this space: the kNN picks follow the family defaults
+        return WarmStart(knn)  # the kNN picks follow the family defaults
     return WarmStart(portfolio + [config for config in knn if config not in portfolio], replaces_defaults=True)
 
 
