@@ -76,6 +76,7 @@ def test_save_and_load_in_a_fresh_process(fitted, credit_g_split, tmp_path):
     np.testing.assert_allclose(np.load(tmp_path / "p.npy"), fitted.predict_proba(X_test))
 
 
+@pytest.mark.slow
 def test_same_seed_same_trials_and_predictions(vehicle):
     X, y = vehicle
     X, y = X.iloc[:400], y.iloc[:400]
@@ -96,6 +97,7 @@ def test_cross_validation_and_a_named_metric(vehicle):
     assert (model.predict(X) == y.to_numpy()).mean() > 0.6
 
 
+@pytest.mark.slow
 def test_time_left_is_kept(credit_g):
     import time
 
@@ -128,6 +130,7 @@ def test_get_configuration_space_matches_the_searched_space(credit_g):
     assert not hasattr(model, "model_")
 
 
+@pytest.mark.slow
 def test_pandas_input_with_strings_booleans_and_missing_values():
     X, y = pd.read_parquet(MIRROR / "40945_Titanic.parquet").pipe(
         lambda f: (f.drop(columns=["survived", "boat", "body"]), f["survived"]))
@@ -136,6 +139,7 @@ def test_pandas_input_with_strings_booleans_and_missing_values():
     assert model.predict(X.iloc[:10]).dtype == y.dtype or set(model.predict(X)) <= set(y)
 
 
+@pytest.mark.slow
 def test_time_left_after_serving_runs_more_trials(credit_g, monkeypatch, caplog):
     """The search keeps a reserve for refitting the ensemble; what the refits leave unused goes to more trials,
     and the ensemble is served again over all of them (before, up to 25 % of time_left went unused)."""

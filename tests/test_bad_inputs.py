@@ -299,6 +299,17 @@ FIT_CASES: list[Case] = [
     Case("lambda_scorer", _frame, Raises(ValueError, "cannot be pickled"),
          {"metric": make_scorer(lambda y, p: float(np.mean(y == p)))}),
     Case("every_trial_times_out", _frame, Handled(_fallback_served), {"per_run_time_limit": 0.01}),
+    Case("n_jobs_zero", _frame, Raises(ValueError, "n_jobs must be a positive integer or -1"), {"n_jobs": 0}),
+    Case("holdout_size_one", _frame, Raises(ValueError, r"holdout_size must be in \(0, 1\)"), {"holdout_size": 1.0}),
+    Case("unknown_warm_start", _frame, Raises(ValueError, "warm_start must be"), {"warm_start": "nearest"}),
+    Case("ensemble_size_zero", _frame, Raises(ValueError, "ensemble_size must be a positive integer"),
+         {"ensemble_size": 0}),
+    Case("dask_client_not_a_client", _frame, Raises(TypeError, "dask_client must be a distributed.Client"),
+         {"dask_client": "tcp://127.0.0.1:8786"}),
+    Case("per_run_time_limit_nan", _frame, Raises(ValueError, "per_run_time_limit must be positive"),
+         {"per_run_time_limit": float("nan")}),
+    Case("memory_limit_negative", _frame, Raises(ValueError, "memory_limit must be a positive number"),
+         {"memory_limit": -1}),
 ]
 
 
@@ -399,8 +410,11 @@ def test_predict_time_input(mixed_model, case: PredictCase):
 
 
 def test_table_is_large_enough():
-    """The issue asks for at least 30 bad-input cases, each with its expected outcome."""
-    assert len(FIT_CASES) + len(PREDICT_CASES) >= 30
+    """Issue 17 asks for at least 90 bad-input and fault cases in tables, each with its expected outcome (with
+    the broken meta-database files of test_robustness_faults.py)."""
+    from test_robustness_faults import BROKEN_DATABASES
+
+    assert len(FIT_CASES) + len(PREDICT_CASES) + len(BROKEN_DATABASES) >= 90
 
 
 # ------------------------------------------------------------------ after fit, and where fit runs

@@ -4,8 +4,10 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 
+@pytest.mark.slow
 def test_fit_then_predict(credit_g, tmp_path):
     X, y = credit_g
     frame = X.assign(target=y)

@@ -52,6 +52,7 @@ def test_default_pipeline_fits_real_data(credit):
     assert (model.predict(X_test) == y_test).mean() > max(np.bincount(y_test)) / len(y_test)
 
 
+@pytest.mark.slow
 def test_sampled_configurations_build_and_fit(credit):
     Xc, yc, info = credit
     registry = default_registry()

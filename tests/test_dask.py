@@ -21,6 +21,9 @@ from autoclf import AutoClassifier
 distributed = pytest.importorskip("distributed")
 
 
+pytestmark = pytest.mark.slow  # each test starts a Dask cluster: 25-40 s
+
+
 def test_local_cluster_of_two_workers_fits_and_predicts(credit_g):
     X, y = credit_g
     model = AutoClassifier(time_left=25, n_jobs=2, resampling="holdout", seed=0, verbose=0).fit(X, y)

@@ -147,6 +147,7 @@ def network_teacher(credit_split):
                           initial_configurations=[small], seed=0, verbose=0).fit(X, y)
 
 
+@pytest.mark.slow
 def test_distill_a_forest_teacher_into_an_auto_student(forest_teacher, credit_split):
     teacher, _ = forest_teacher
     X, y, X_test, y_test = credit_split
@@ -164,6 +165,7 @@ def test_distill_a_forest_teacher_into_an_auto_student(forest_teacher, credit_sp
     assert report.attrs["metric"] == "roc_auc" and 0.8 < report.attrs["score_ratio"] < 1.2
 
 
+@pytest.mark.slow
 def test_distill_a_network_teacher_into_a_network_student_without_augmentation(network_teacher, credit_split):
     X, y, X_test, y_test = credit_split
     student = network_teacher.distill(X, y, student="mlp", augment=None, time_left=10)
@@ -189,6 +191,7 @@ def test_distill_rejects_bad_arguments(forest_teacher, credit_split):
         teacher.distill(X, y, student="xgboost", time_left=5)
 
 
+@pytest.mark.slow
 def test_a_student_loads_from_its_own_pickle_in_a_fresh_process(forest_teacher, credit_split, tmp_path):
     teacher, store = forest_teacher
     X, y, X_test, _ = credit_split

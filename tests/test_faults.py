@@ -16,6 +16,7 @@ from broken_components import AbortingClassifier, MemoryHungryClassifier, Raisin
         (AbortingClassifier, "crashed"),
     ],
 )
+@pytest.mark.slow
 def test_broken_trial_is_recorded_and_the_fit_goes_on(credit_g, component, status):
     X, y = credit_g
     model = AutoClassifier(

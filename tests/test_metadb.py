@@ -41,6 +41,7 @@ def tiny_db(tmp_path_factory):
     return path, folder / "work", settings, database
 
 
+@pytest.mark.slow
 def test_rebuild_writes_a_dense_database_that_loads(tiny_db):
     path, _, _, built = tiny_db
     database = load_database(path, check_space=True)
@@ -59,6 +60,7 @@ def test_rebuild_writes_a_dense_database_that_loads(tiny_db):
     assert built.built["commit"] and built.built["matrix"]["folds"] == 3 and built.built["n_datasets"] == 4
 
 
+@pytest.mark.slow
 def test_rebuild_resumes_without_redoing_finished_work(tiny_db, monkeypatch):
     path, work, settings, built = tiny_db
 
@@ -72,6 +74,7 @@ def test_rebuild_resumes_without_redoing_finished_work(tiny_db, monkeypatch):
     assert again.configurations == built.configurations and again.losses == built.losses
 
 
+@pytest.mark.slow
 def test_a_changed_component_invalidates_only_its_entries(tiny_db):
     path, work, settings, built = tiny_db
     candidates = rebuild_module.collect_candidates(
@@ -94,6 +97,7 @@ def test_a_changed_component_invalidates_only_its_entries(tiny_db):
     assert all(b["config"]["classifier:__choice__"] != "random_forest" for d in valid.datasets for b in d.best)
 
 
+@pytest.mark.slow
 def test_a_database_with_nothing_valid_for_this_space_is_refused(tiny_db, tmp_path):
     path, *_ = tiny_db
     with gzip.open(path, "rt") as handle:
@@ -217,6 +221,7 @@ def test_the_shipped_database_matches_the_current_space():
     assert len(shipped.datasets) >= 20
 
 
+@pytest.mark.slow
 def test_cli_parses_metadb_rebuild_and_prints_info(tiny_db, capsys):
     from autoclf.cli import build_parser, main
 

@@ -56,6 +56,7 @@ def test_models_without_iterations_get_a_stratified_row_subsample(credit_g):
     assert np.array_equal(kept, subsample_rows(rows, labels, 1 / 3, seed=0))
 
 
+@pytest.mark.slow
 def test_multi_fidelity_runs_trials_at_several_budgets_and_predicts(vehicle):
     X, y = vehicle
     model = AutoClassifier(time_left=60, n_trials=14, multi_fidelity=True, resampling="holdout", seed=0,
@@ -66,6 +67,7 @@ def test_multi_fidelity_runs_trials_at_several_budgets_and_predicts(vehicle):
     assert model.score(X, y) > 0.6
 
 
+@pytest.mark.slow
 def test_network_trial_past_its_time_limit_stops_training_and_reports(credit_g, tmp_path):
     """A network that could train for minutes stops at the trial's deadline with a usable model, as a success."""
     X, y = credit_g
@@ -81,6 +83,7 @@ def test_network_trial_past_its_time_limit_stops_training_and_reports(credit_g, 
     assert model.score(X, y) > 0.6
 
 
+@pytest.mark.slow
 def test_pickled_autoclassifier_with_a_network_predicts_identically_in_a_fresh_process(credit_g, tmp_path):
     X, y = credit_g
     model = AutoClassifier(time_left=30, n_trials=2, include=["mlp"], resampling="holdout", seed=0,

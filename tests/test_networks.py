@@ -112,6 +112,7 @@ def test_early_stopping_keeps_the_best_epoch(diabetes):
     assert np.argmin(losses) + 1 == model.best_epoch_
 
 
+@pytest.mark.slow
 def test_pickle_holds_numpy_weights_and_predicts_identically(fitted_small, diabetes, tmp_path):
     X_test = diabetes[1]
     expected = fitted_small.predict_proba(X_test)

@@ -79,6 +79,7 @@ def _interrupted_fit(tmp_path: Path, classifiers: list[str], ready: Callable[[Pa
             "after_signal": time.monotonic() - sent}
 
 
+@pytest.mark.slow
 def test_keyboard_interrupt_keeps_the_finished_trials(tmp_path):
     first_trial = Path("trials") / "00000" / "trial.json"
     outcome = _interrupted_fit(tmp_path, ["decision_tree", "sleeping"], lambda run: (run / first_trial).exists())
@@ -101,6 +102,7 @@ def test_ctrl_c_with_dask_workers_keeps_the_finished_trials(tmp_path):
     assert 0 in outcome["ok_trials"] and set(outcome["predictions"]) <= {"yes", "no"}
 
 
+@pytest.mark.slow
 def test_keyboard_interrupt_before_any_trial_finished_says_so(tmp_path):
     outcome = _interrupted_fit(tmp_path, ["sleeping"], lambda run: (run / "task.joblib").exists())
     assert "interrupted before any trial finished" in (outcome["keyboard_interrupt"] or ""), outcome.get("traceback")
@@ -145,6 +147,7 @@ def test_a_folder_holding_files_is_never_reused_nor_deleted(tmp_path):
     assert given.exists() and list(given.iterdir()) == []  # the user's folder stays, emptied of what fit wrote
 
 
+@pytest.mark.slow
 def test_sigterm_removes_the_run_folder_and_the_workers(tmp_path):
     run = tmp_path / "run"
     script = Path(__file__).with_name("interrupted_fit.py")

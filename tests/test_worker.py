@@ -94,6 +94,7 @@ def test_a_process_that_aborts_is_crashed(worker):
     assert worker.call(add, (1, 2)).value == 3
 
 
+@pytest.mark.slow
 def test_launch_returns_before_the_imports_and_the_first_call_waits_for_them(tmp_path):
     # a fresh Python process: its forkserver imports scikit-learn and torch before it can fork a worker
     script = tmp_path / "launch.py"
