@@ -206,8 +206,11 @@ def warm_start_for_fit(metadb: Any, mode: str, space: Any, X_canonical: Any, y_c
 
     started = time.perf_counter()
     try:  # read and check the file first: a broken one costs nothing more
-        database = metadb if isinstance(metadb, MetaDatabase) else load_database(metadb)
-        database = checked_for_this_space(MetaDatabase.from_dict(database.to_dict()))
+        if isinstance(metadb, MetaDatabase):  # an object built in code: checked as a file would be
+            database = MetaDatabase.from_dict(metadb.to_dict())
+        else:
+            database = load_database(metadb)
+        database = checked_for_this_space(database)
     except (MetaDatabaseError, FileNotFoundError) as error:
         message = f"meta-learning warm start disabled, starting cold: {error}"
         logger.warning(message)
