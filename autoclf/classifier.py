@@ -19,12 +19,12 @@ from sklearn.utils.validation import check_is_fitted
 
 from autoclf.evaluation.result import TrialResult
 from autoclf.fit_rules import (
-    usable_cores,
     END_SLACK_SECONDS,
     check_parameters,
     choose_resampling,
     default_per_run,
     is_better,
+    usable_cores,
 )
 from autoclf.fitted_api import FittedModelMixin
 
