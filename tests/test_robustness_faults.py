@@ -148,6 +148,22 @@ def test_a_folder_holding_files_is_never_reused_nor_deleted(tmp_path):
 
 
 @pytest.mark.slow
+def _alive_after(pids: list[int], seconds: float) -> list[int]:
+    """The processes of ``pids`` still running (zombies aside) after waiting up to ``seconds`` for them to end."""
+    def running(pid: int) -> bool:
+        try:
+            return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
+
+    stop = time.monotonic() + seconds
+    while True:
+        alive = [pid for pid in pids if running(pid)]
+        if not alive or time.monotonic() > stop:
+            return alive
+        time.sleep(0.2)
+
+
 def test_sigterm_removes_the_run_folder_and_the_workers(tmp_path):
     run = tmp_path / "run"
     script = Path(__file__).with_name("interrupted_fit.py")
@@ -162,8 +178,7 @@ def test_sigterm_removes_the_run_folder_and_the_workers(tmp_path):
     _, err = process.communicate(timeout=30)
     assert process.returncode == 128 + signal.SIGTERM, err[-2000:]
     assert not run.exists(), "the run folder (training data included) outlived a SIGTERM"
-    time.sleep(1.0)
-    assert not [pid for pid in workers if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"]
+    assert not _alive_after(workers, seconds=10), "trial workers outlived the SIGTERM"
 
 
 # ------------------------------------------------------------------ meta-database
