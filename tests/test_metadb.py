@@ -241,3 +241,11 @@ def _database(names, features, candidates=None, losses=None):
                for index, (name, f) in enumerate(zip(names, features))]
     return MetaDatabase("h", ["a", "b"], entries, candidates=candidates or [],
                         losses={"log_loss": losses} if losses else {})
+
+
+def test_rebuild_jobs_run_in_processes_and_a_failure_does_not_stop_the_others():
+    from autoclf.metalearning.rebuild_jobs import run_jobs
+
+    assert run_jobs(str, [(1,), (2,), (3,)], workers=2) == 3  # each job in a fresh spawned process
+    assert run_jobs(int, [("1",), ("not a number",), ("3",)], workers=2) == 2  # logged, left for a resume
+    assert run_jobs(int, [("1",), ("x",)], workers=1) == 1  # one worker: in this process, in order

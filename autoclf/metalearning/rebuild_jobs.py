@@ -34,5 +34,6 @@ def _log_outcome(function: Callable[..., str], job: tuple, get: Any) -> bool:
         logger.info("%s %s", name, get())
         return True
     except Exception as error:  # noqa: BLE001 - one data set that fails must not stop the rebuild
-        logger.warning("%s %s failed: %s: %s", name, job[1], type(error).__name__, error)
+        what = job[1] if len(job) > 1 else job[0] if job else ""  # the data set's name after the source
+        logger.warning("%s %s failed: %s: %s", name, what, type(error).__name__, error)
         return False
