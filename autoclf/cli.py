@@ -155,7 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="each search's best distinct configurations evaluated on every data set")
     rebuild.add_argument("--matrix-rows", type=int, default=5000, help="rows sampled per data set for the matrix")
     rebuild.add_argument("--matrix-folds", type=int, default=3, help="cross-validation folds per matrix cell")
-    rebuild.add_argument("--cell-time-limit", type=float, default=60, help="seconds per matrix cell (all folds)")
+    rebuild.add_argument("--cell-time-limit", type=float, default=30,
+                         help="seconds per matrix cell, all folds (networks and boosting stop there with a model)")
     rebuild.add_argument("--work-dir", help="per data set results, kept for resuming (default: beside --output)")
     rebuild.add_argument("--output", required=True, help="the database file (.json or .json.gz)")
     rebuild.set_defaults(run=command_metadb_rebuild)

@@ -31,7 +31,7 @@ STATUS_OK = "success"
 class MatrixProtocol:
     rows: int = 5000
     folds: int = 3
-    cell_time_limit: float = 60.0
+    cell_time_limit: float = 30.0  # anytime components (networks, boosting, forests) stop there with a model
     memory_limit_mb: float = 4096
     seed: int = 0
 
