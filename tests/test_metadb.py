@@ -249,3 +249,40 @@ def test_rebuild_jobs_run_in_processes_and_a_failure_does_not_stop_the_others():
     assert run_jobs(str, [(1,), (2,), (3,)], workers=2) == 3  # each job in a fresh spawned process
     assert run_jobs(int, [("1",), ("not a number",), ("3",)], workers=2) == 2  # logged, left for a resume
     assert run_jobs(int, [("1",), ("x",)], workers=1) == 1  # one worker: in this process, in order
+
+
+def test_the_portfolio_then_each_missing_familys_start_from_the_nearest_data_sets():
+    from autoclf.metalearning.warmstart import ORIGIN_FAMILY, warm_start_configurations
+
+    X, y = load_mirror("61_iris.parquet")
+    space = AutoClassifier(include=FAST).get_configuration_space(X, y)
+    tree, forest, nb = ({"classifier:__choice__": name} for name in ("decision_tree", "random_forest", "gaussian_nb"))
+    # the forest is best overall; naive Bayes is best on the data set nearest to the query
+    candidates = [Candidate(tree, "f", ("a",)), Candidate(forest, "f", ("b",)), Candidate(nb, "f", ("c",))]
+    losses = [[0.5, 0.6, 0.4], [0.1, 0.1, 0.9], [0.9, 0.9, 0.2]]
+    database = _database(["a", "b", "c"], [(0.0, 0.0), (1.0, 1.0), (9.0, 9.0)], candidates, losses)
+    warm = warm_start_configurations(database, {"a": 9.0, "b": 9.0}, space, "portfolio", 1,
+                                     metric_name="log_loss", families=("gaussian_nb", "decision_tree"))
+    names = [config["classifier:__choice__"] for config in warm.configs]
+    assert warm.replaces_defaults and names[0] == "random_forest" and set(names[1:]) == {"gaussian_nb", "decision_tree"}
+    assert all(config.origin == ORIGIN_FAMILY for config in warm.configs[1:])
+
+
+def test_the_nearest_data_sets_order_the_portfolio():
+    """Two clusters of data sets, each with its own best candidate: the first pick follows the query's cluster."""
+    from autoclf.metalearning.warmstart import warm_start_configurations
+
+    X, y = load_mirror("61_iris.parquet")
+    space = AutoClassifier(include=FAST).get_configuration_space(X, y)
+    forest, nb, tree = ({"classifier:__choice__": name} for name in ("random_forest", "gaussian_nb", "decision_tree"))
+    names = [f"forest{i}" for i in range(6)] + [f"nb{i}" for i in range(6)]
+    features = [(float(i), 0.0) for i in range(6)] + [(100.0 + i, 0.0) for i in range(6)]
+    losses = [[0.0] * 6 + [0.5] * 6, [0.5] * 6 + [0.0] * 6, [1.0] * 12]  # forest, naive Bayes, tree
+    database = _database(names, features, [Candidate(c, "f", ("x",)) for c in (forest, nb, tree)], losses)
+
+    def first(query: float) -> str:
+        warm = warm_start_configurations(database, {"a": query, "b": 0.0}, space, "portfolio", 2,
+                                         metric_name="log_loss")
+        return warm.configs[0]["classifier:__choice__"]
+
+    assert first(105.0) == "gaussian_nb" and first(0.0) == "random_forest"
