@@ -286,3 +286,18 @@ def test_the_nearest_data_sets_order_the_portfolio():
         return warm.configs[0]["classifier:__choice__"]
 
     assert first(105.0) == "gaussian_nb" and first(0.0) == "random_forest"
+
+
+def test_a_matrix_under_way_gives_no_portfolio_yet():
+    """While the rebuild has measured few data sets, the warm start keeps to kNN picks after the family defaults."""
+    from autoclf.metalearning.warmstart import portfolio_configurations
+
+    X, y = load_mirror("61_iris.parquet")
+    space = AutoClassifier(include=FAST).get_configuration_space(X, y)
+    candidates = [Candidate({"classifier:__choice__": "random_forest"}, "f", ("x",))]
+    names = [f"d{i}" for i in range(30)]
+    measured_on_two = [[0.1, 0.2] + [None] * 28]
+    database = _database(names, [(float(i), 0.0) for i in range(30)], candidates, measured_on_two)
+    assert portfolio_configurations(database, space, 5, "log_loss") == []
+    everywhere = _database(names, [(float(i), 0.0) for i in range(30)], candidates, [[0.1] * 30])
+    assert len(portfolio_configurations(everywhere, space, 5, "log_loss")) == 1

@@ -40,6 +40,9 @@ NEAREST = 10
 NEAREST_WEIGHT = 4.0
 #: the greedy portfolio trades loss for cost: gain / relative_cost ** COST_WEIGHT
 COST_WEIGHT = 0.5
+#: the portfolio applies once the matrix has measured cells on this many data sets, or on half of them in a
+#: smaller database (before that: kNN picks after the family defaults)
+MIN_MATRIX_DATASETS = 20
 
 
 @dataclass
@@ -123,6 +126,9 @@ def portfolio_configurations(database: MetaDatabase, space: Any, n: int, metric_
     if matrix_name is None or not database.candidates or n <= 0:
         return []
     losses = database.loss_matrix(matrix_name)
+    needed = min(MIN_MATRIX_DATASETS, -(-len(database.datasets) // 2))
+    if int(np.isfinite(losses).any(axis=0).sum()) < needed:
+        return []  # a matrix under way: a portfolio from a handful of data sets would not generalise
     weights = np.ones(len(database.datasets))
     nearest = nearest_datasets(database, metafeatures, NEAREST) if metafeatures else []
     weights[nearest] = NEAREST_WEIGHT
