@@ -20,6 +20,8 @@ TIMEOUT_SECONDS = 180
 
 def _environment() -> dict[str, str]:
     env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    # shell examples call `python`: the interpreter running the tests, whether or not its venv is activated
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
     env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1", MPLBACKEND="Agg")
     return env
 
