@@ -258,9 +258,9 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
                                   start, refit_share=limits.refit_share if self.refit else None,
                                   cross_validated=n_splits > 1)
         best_score: list[float | None] = [None]
-        # workers preload what the first trial needs and import the rest on demand, outside trial clocks (torch
-        # costs ~140 MB in every worker that imports it: only those that run a network trial do)
-        warm = modules_to_preload(space, self._registry(), default_only=True)
+        # one worker imports the rest on demand, outside trial clocks; Dask workers preload all they may need
+        serial = self.dask_client is None and self._n_jobs() == 1
+        warm = modules_to_preload(space, self._registry(), default_only=serial)
         progress = SearchProgress(deadline - start, metric.name, self.verbose > 0)
         with self._runner(store, warm) as runner, progress as bar:
             runner.launch()  # trial workers import scikit-learn (and torch) while SMAC and the warm start are built

@@ -30,15 +30,9 @@ logger = logging.getLogger(__name__)
 OWN_CLUSTER_CONFIG = {"distributed.scheduler.allowed-failures": 0, "distributed.worker.daemon": False}
 
 
-#: a worker imports the heavy modules a trial needs (torch, a boosting library) on demand, outside the trial's
-#: clock: seconds the caller allows for that on top of the limit (torch takes 6-8 s on a busy core)
-IMPORT_ALLOWANCE_SECONDS = 15.0
-
-
 def grace_seconds(time_limit: float) -> float:
-    """How long past its limit a call may take before the caller stops waiting (the worker kills it first);
-    the worker's on-demand imports are not on the call's clock, so they are allowed for too."""
-    return 3.0 + 0.1 * time_limit + IMPORT_ALLOWANCE_SECONDS
+    """How long past its limit a call may take before the caller stops waiting (the worker kills it first)."""
+    return 3.0 + 0.1 * time_limit
 
 
 class DaskRunner:
