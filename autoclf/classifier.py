@@ -23,6 +23,7 @@ from autoclf.fit_rules import (
     check_parameters,
     choose_resampling,
     default_per_run,
+    machine_slowness,
     is_better,
     usable_cores,
 )
@@ -167,7 +168,9 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         metric = get_metric(self.metric, info.n_classes)
         registry = self._registry()
         space = build_configuration_space(info, registry, self.include, self.exclude, seed=self.seed)
-        resampling = choose_resampling(self.resampling, info, self.time_left)
+        slowness = machine_slowness() if self.resampling == "auto" else 1.0
+        resampling = choose_resampling(self.resampling, info, self.time_left, slowness)
+        logger.info("resampling: %s (machine %.1fx the reference's time)", resampling, slowness)
         splits = make_splits(y_codes, resampling, self.folds, self.holdout_size, seed=self.seed)
         # computed once the trial workers are starting (they import scikit-learn meanwhile)
         identity = [schema_hash(validator.feature_names_in_, validator.classes_)]
@@ -238,7 +241,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         refit_share = 1.3 / (n_splits * train_share)
         # without refits the search keeps no time for them
         limits = Limits(start, deadline, float(per_run), self.memory_limit, self.n_trials,
-                        refit_share if self.refit else 0.0)
+                        refit_share if self.refit else 0.0, adaptive_per_run=self.per_run_time_limit is None)
         user = [complete_configuration(space, given) for given in self.initial_configurations or ()]
         for config in user:
             config.origin = "user"
@@ -315,12 +318,16 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
     def _runner(self, store, warm: list[str]):
         """Where trials run: one worker process, or Dask (``n_jobs`` > 1 or a ``dask_client``)."""
 
-        from autoclf.evaluation.worker import Worker
+        from autoclf.evaluation.worker import RECYCLE_GROWTH_MB, Worker
         from autoclf.parallel.runner import SerialRunner
+
+        # a worker holds the task's data once it ran a trial: growth by that much is not worth a new worker
+        task_mb = (store.root / "task.joblib").stat().st_size / 2**20
+        recycle_growth_mb = max(RECYCLE_GROWTH_MB, 3 * task_mb)
 
         @contextmanager
         def serial():
-            with Worker(n_threads=1, warm=warm) as worker:
+            with Worker(n_threads=1, warm=warm, recycle_growth_mb=recycle_growth_mb) as worker:
                 yield SerialRunner(worker)
 
         n_jobs = self._n_jobs()

@@ -22,6 +22,11 @@ MIN_TIME_LEFT_SECONDS = 5.0
 #: each boosting fold about 1 s (test log loss 1.59, holdout 0.57)
 AUTO_CV_CELLS_PER_HOUR = 10_000_000
 AUTO_CV_MAX_ROWS = 100_000
+#: CPU seconds of ``speed_probe``'s tree on the 2-core machine autoclf's defaults were measured on; the
+#: probe's wall seconds over this say how much slower this machine (or its load) is now
+PROBE_REFERENCE_SECONDS = 0.023
+#: the slowness is clamped to this range: one probe is noisy, and it only moves the resampling rule
+SLOWNESS_RANGE = (0.5, 4.0)
 
 
 def check_parameters(model: Any) -> None:
@@ -94,12 +99,35 @@ def default_per_run(time_left: float) -> float:
     return max(time_left / 10, min(5.0, time_left / 3))
 
 
-def choose_resampling(resampling: str, info, time_left: float) -> str:
-    """Resolve resampling="auto": cross-validation where the budget pays for it, holdout elsewhere."""
+def machine_slowness(repeats: int = 3) -> float:
+    """How many times slower than the reference machine trials run here now (2: half the speed, a slower CPU
+    or a busy one). Why: a rule in seconds tuned on one machine starves the search on a slow or shared one
+    (issue 17: 3 of 10 quick-suite fits on a busy core got no trial done). A small decision tree, timed by
+    the wall clock: the median of ``repeats`` fits, ~0.1 s in all."""
+    import time
+
+    from sklearn.tree import DecisionTreeClassifier
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((4000, 10))
+    y = (X[:, 0] + 0.5 * rng.standard_normal(4000) > 0).astype(int)
+    seconds = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        DecisionTreeClassifier(max_depth=10, random_state=0).fit(X, y)
+        seconds.append(time.perf_counter() - started)
+    low, high = SLOWNESS_RANGE
+    return float(np.clip(np.median(seconds) / PROBE_REFERENCE_SECONDS, low, high))
+
+
+def choose_resampling(resampling: str, info, time_left: float, slowness: float = 1.0) -> str:
+    """Resolve resampling="auto": cross-validation where the budget pays for it, holdout elsewhere. On a machine
+    ``slowness`` times slower than the reference the budget buys that much less."""
     if resampling != "auto":
         return resampling
     cells = info.n_rows * max(info.n_features, 1) * max(1.0, info.n_classes / 2) / 0.9
-    affordable = cells < AUTO_CV_CELLS_PER_HOUR * float(time_left) / 3600 and info.n_rows < AUTO_CV_MAX_ROWS
+    seconds = float(time_left) / slowness
+    affordable = cells < AUTO_CV_CELLS_PER_HOUR * seconds / 3600 and info.n_rows < AUTO_CV_MAX_ROWS
     return "cv" if affordable else "holdout"
 
 

@@ -91,6 +91,23 @@ def test_fit_and_predict_restore_torch_global_settings(diabetes):
     assert torch.equal(torch.get_rng_state(), rng_state)
 
 
+def test_prediction_in_a_fresh_process_does_not_import_the_compiler(diabetes, tmp_path):
+    """A served ensemble with a network member predicts in the user's process: on the CPU it must not import
+    torch's compiler stack (torch._inductor, dynamo, sympy: ~75 MB and a second), which
+    ``torch.use_deterministic_algorithms`` pulls in."""
+    X_train, X_test, y_train, _ = diabetes
+    model = MLPClassifier(max_epochs=2, width=32, random_state=0).fit(X_train, y_train)
+    path = tmp_path / "network.pkl"
+    path.write_bytes(pickle.dumps((model, X_test)))
+    script = ("import pickle, sys; model, X = pickle.loads(open(sys.argv[1], 'rb').read()); "
+              "model.predict_proba(X); print(sorted(m for m in ('torch', 'torch._inductor', 'sympy') "
+              "if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, cwd=REPO,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['torch']"
+
+
 def test_deadline_stops_training_cleanly_with_a_usable_model(vehicle):
     X_train, X_test, y_train, y_test = vehicle
     model = MLPClassifier(max_epochs=100_000, patience=None, batch_size=32, random_state=0)

@@ -138,10 +138,33 @@ def test_stopping_a_launched_worker_leaves_no_process():
 def test_modules_a_call_needs_are_imported_outside_its_clock():
     """torch is imported only when a call declares it (a network trial), and its import (seconds) does not
     count against the call's time limit."""
-    with Worker() as worker:
+    with Worker(recycle_growth_mb=None) as worker:
         assert worker.call(torch_is_loaded, time_limit=30).value is False  # not preloaded
         started = time.perf_counter()
         outcome = worker.call(needs_torch, time_limit=0.5)
         assert outcome.status == "success" and outcome.value == 2, outcome.error
         assert outcome.seconds < 0.5 and time.perf_counter() - started > 0.5  # the import took longer
         assert worker.call(torch_is_loaded, time_limit=30).value is True
+
+
+def hold(mb):
+    """Allocate ``mb`` MB and keep it, as a library's runtime or allocator arenas stay after a trial."""
+    global _HELD
+    _HELD = np.ones(2**17 * mb)  # 8 bytes each
+    return os.getpid()
+
+
+def test_a_worker_that_has_grown_is_replaced_after_the_call():
+    """Memory a trial leaves behind (torch imported for a network trial, a big trial's arenas) would stay for the
+    rest of the fit and add to the peak of the process tree: such a worker is replaced by a fresh fork after the
+    call, and the outcome is not affected. A worker that has not grown is kept."""
+    with Worker(recycle_growth_mb=100) as worker:
+        first = worker.call(hold, (10,), time_limit=30)
+        assert first.status == "success" and worker.call(pid, time_limit=30).value == first.value  # kept
+        grown = worker.call(hold, (300,), time_limit=30)
+        assert grown.status == "success" and grown.value == first.value  # the call itself ran as ever
+        assert worker.recycled == 1
+        assert worker.call(pid, time_limit=30).value != first.value  # a fresh process
+        outcome = worker.call(needs_torch, time_limit=30)
+        assert outcome.status == "success" and outcome.value == 2
+        assert worker.call(torch_is_loaded, time_limit=30).value is False  # torch went with the old worker

@@ -29,6 +29,11 @@ logger = logging.getLogger(__name__)
 PRELOAD_MODULES = ["autoclf.evaluation.preload"]
 _POLL_SECONDS = 0.05
 _START_TIMEOUT_SECONDS = 300
+#: a worker that has grown by more than this since it was ready (torch imported for a network trial, a
+#: library's model runtime, allocator arenas that a big trial left) is replaced after the call by a fresh
+#: fork of the forkserver, which is ready in a fraction of a second: the growth would otherwise stay for
+#: the rest of the fit and add to the peak of the whole process tree (issue 17)
+RECYCLE_GROWTH_MB = 100.0
 
 
 @dataclass
@@ -138,13 +143,17 @@ def _main_without_phantom_file():
 class Worker:
     """One worker process, restarted on demand, that runs calls under limits."""
 
-    def __init__(self, n_threads: int = 1, preload: Sequence[str] = PRELOAD_MODULES, warm: Sequence[str] = ()):
+    def __init__(self, n_threads: int = 1, preload: Sequence[str] = PRELOAD_MODULES, warm: Sequence[str] = (),
+                 recycle_growth_mb: float | None = RECYCLE_GROWTH_MB):
         self.n_threads = n_threads
         self.preload = list(preload)
         self.warm = list(warm)  # imported in the forkserver when it starts, else by each new worker
+        self.recycle_growth_mb = recycle_growth_mb
+        self.recycled = 0  # workers replaced because they had grown (not counting kills)
         self._process: mp.process.BaseProcess | None = None
         self._connection = None
         self._ready = False  # the process said "ready" (its imports are done)
+        self._ready_mb = 0.0  # its resident memory then
 
     def launch(self) -> None:
         """Begin the start-up without waiting, so the caller builds the optimiser meanwhile; ``ensure_started``
@@ -189,6 +198,7 @@ class Worker:
             self.kill()
             raise RuntimeError(f"the trial worker did not start within {max(timeout, 0.0):.1f} s")
         self._ready = True
+        self._ready_mb = _MemoryWatcher(self._process.pid).sample()
 
     def ensure_started(self, timeout: float = _START_TIMEOUT_SECONDS) -> bool:
         """Start the worker now if it is not running, so its start-up is not charged to the next call.
@@ -243,6 +253,7 @@ class Worker:
                     preparing_since = None
                     continue
                 status, value, error, seconds = reply
+                self._recycle_if_grown(watcher)
                 return CallOutcome(status, value, error, seconds, watcher.peak_mb)
             if not self._process.is_alive():
                 return self._died(started, watcher)
@@ -267,6 +278,15 @@ class Worker:
                     seconds=elapsed,
                     peak_memory_mb=watcher.peak_mb,
                 )
+
+    def _recycle_if_grown(self, watcher: "_MemoryWatcher") -> None:
+        """Replace a worker that has grown since it was ready by a fresh fork, started at once so that it is
+        ready (a fraction of a second) before the next call; what the next call needs it imports again."""
+        if self.recycle_growth_mb is None or watcher.sample() - self._ready_mb <= self.recycle_growth_mb:
+            return
+        self.stop()
+        self.recycled += 1
+        self._spawn()
 
     def _died(self, started: float, watcher: "_MemoryWatcher") -> CallOutcome:
         code = self._process.exitcode if self._process is not None else None

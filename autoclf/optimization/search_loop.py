@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from autoclf.evaluation.result import SUCCESS, TrialResult
+from autoclf.evaluation.result import SUCCESS, TIMEOUT, TrialResult
 from autoclf.evaluation.run_store import RunStore
 from autoclf.evaluation.trial import run_trial
 from autoclf.evaluation.worker import CallOutcome
@@ -33,6 +33,23 @@ class Limits:
     refit_share: float = 1.5  # refit time ~ trial time x this (all rows vs the split's training rows)
     ensemble_reserve: float = 0.0  # seconds the final ensemble build needs; on_result may update it
     interrupted: bool = False  # set when a Ctrl-C ended the search: nothing may search on after it
+    adaptive_per_run: bool = False  # the per-trial limit is a default, not the user's: it may follow the machine
+
+
+#: while no trial has succeeded, each timed-out trial doubles the next one's limit, at most this many times
+MAX_LIMIT_DOUBLINGS = 4
+
+
+def trial_time_limit(limits: Limits, results: list[TrialResult], available: float) -> float:
+    """The next trial's time limit: the per-trial limit, never past what is left of the clock.
+
+    A default limit (a tenth of the budget) follows the machine's measured speed: while no trial has
+    succeeded, every timeout doubles it (up to MAX_LIMIT_DOUBLINGS times), so a slow or busy machine still
+    gets a real model rather than the fallback. A limit the user set is kept as given."""
+    limit = limits.per_run_time_limit
+    if limits.adaptive_per_run and not any(result.ok for result in results):
+        limit *= 2 ** min(sum(result.status == TIMEOUT for result in results), MAX_LIMIT_DOUBLINGS)
+    return min(limit, available)
 
 
 def refit_reserve(best: TrialResult | None, limits: Limits) -> float:
@@ -79,7 +96,7 @@ def run_search(
                 if available < MIN_TRIAL_SECONDS:
                     break
                 proposal, queued = (queued, None) if queued is not None else (proposer.ask(), None)
-                time_limit = min(limits.per_run_time_limit, available)
+                time_limit = trial_time_limit(limits, results, available)
                 args = (str(store.root), n_started, dict(proposal.config), seed, time_limit, True, proposal.budget)
                 runner.submit(n_started, run_trial, args, time_limit, limits.memory_limit_mb)
                 in_flight[n_started] = (proposal, now)

@@ -13,7 +13,11 @@ from typing import Any
 @contextmanager
 def torch_session(device_name: str, seed: int | None = None) -> Iterator[tuple[Any, Any]]:
     """One intra-op thread (a trial owns one core), deterministic kernels, and - with a seed - a forked
-    global RNG seeded for initialisation and dropout; every global torch setting is restored on exit."""
+    global RNG seeded for initialisation and dropout; every global torch setting is restored on exit.
+
+    Deterministic algorithms are switched on only off the CPU: with one thread the CPU kernels a network
+    uses are deterministic already, and the switch imports torch._inductor (with dynamo and sympy):
+    ~75 MB more in every process that trains or predicts, and about a second (issue 17)."""
     import torch
 
     device = torch.device(device_name)
@@ -22,8 +26,10 @@ def torch_session(device_name: str, seed: int | None = None) -> Iterator[tuple[A
     threads = torch.get_num_threads()
     deterministic = torch.are_deterministic_algorithms_enabled()
     warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
+    accelerated = device.type != "cpu"
     torch.set_num_threads(1)
-    torch.use_deterministic_algorithms(True, warn_only=True)
+    if accelerated:
+        torch.use_deterministic_algorithms(True, warn_only=True)
     try:
         if seed is None:
             yield torch, device
@@ -34,4 +40,5 @@ def torch_session(device_name: str, seed: int | None = None) -> Iterator[tuple[A
                 yield torch, device
     finally:
         torch.set_num_threads(threads)
-        torch.use_deterministic_algorithms(deterministic, warn_only=warn_only)
+        if accelerated:
+            torch.use_deterministic_algorithms(deterministic, warn_only=warn_only)
