@@ -111,6 +111,60 @@ def test_candidates_are_the_n_best_plus_each_familys_best(tmp_path):
     assert [r.trial_id for r in builder.candidates(results)] == [0, 1, 3, 5]
 
 
+def _store_with_models(tmp_path, sizes: dict[int, int]):
+    """A run store whose trials hold real fitted trees of about the given number of leaves (bigger = more bytes)."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 5))
+    y = (X[:, 0] + rng.normal(0, 1.0, 400) > 0).astype(int)
+    store = RunStore(tmp_path)
+    store.trials_dir.mkdir(parents=True)
+    np.save(tmp_path / "targets.npy", y)
+    results = []
+    for trial_id, leaves in sizes.items():
+        model = DecisionTreeClassifier(max_leaf_nodes=leaves, random_state=trial_id).fit(X, y)
+        store.write_artifacts(trial_id, model.predict_proba(X), model)
+        results.append(TrialResult(trial_id, {"classifier:__choice__": "tree"}, "success", loss=0.1 + trial_id / 100))
+    return store, results
+
+
+def test_big_member_models_are_not_held_during_the_search_and_their_loading_is_reserved(tmp_path, monkeypatch):
+    """The builder keeps its members' trial models in memory so serving need not load them at the deadline,
+    but not the big ones (fold forests of hundreds of MB held for the whole search): for those, the time to
+    load them is in the final reserve instead."""
+    import autoclf.ensembles.builder as builder_module
+
+    store, results = _store_with_models(tmp_path, {0: 2, 1: 200})
+    small, big = store.model_bytes(0), store.model_bytes(1)
+    assert 0 < small < big
+    monkeypatch.setattr(builder_module, "MAX_CACHED_MODEL_BYTES", (small + big) / 2)
+    builder = EnsembleBuilder(store, get_metric("log_loss", 2), ensemble_size=10)
+    builder.results = results
+    builder._cache_models([0, 1])
+    assert set(builder.models) == {0}
+    builder.history.append(builder_module.Snapshot("selection", [0, 1], [0.5, 0.5], 0.1, 0.1, 0.0, 2))
+    reserve = builder.final_seconds_estimate(with_refits=False)
+    assert reserve >= builder_module.load_seconds(store, [1]) > builder_module.load_seconds(store, [])
+    builder.refitted.add(1)  # a serve refit it: nothing to load any more
+    assert builder.final_seconds_estimate(with_refits=False) < reserve
+
+
+def test_members_in_hand_are_served_even_past_the_deadline(tmp_path):
+    """Refits that used the clock up must not cost the refit members their place: only loading from disk stops
+    at the deadline (it served 1 of 3 members although all 3 were refit)."""
+    import time
+
+    from autoclf.ensembles.serving import load_members
+
+    store, _ = _store_with_models(tmp_path, {0: 2, 1: 4, 2: 8, 3: 16})
+    refitted = {1: "refit 1", 3: "refit 3"}
+    members = load_members(store, [1, 0, 2, 3], 2, deadline=time.perf_counter() - 1.0, refitted=refitted,
+                           cached={2: "cached 2"})
+    assert members[1] == "refit 1" and members[3] == "refit 3" and members[2] == "cached 2"
+    assert 0 not in members  # the one that would have been loaded from disk, past the deadline
+    assert set(load_members(store, [0, 1], 2, deadline=time.perf_counter() - 1.0)) == {0}  # one always served
+    assert set(load_members(store, [0, 1], 2, deadline=time.perf_counter() + 60, refitted=refitted)) == {0, 1}
+
+
 @pytest.fixture(scope="module")
 def selection_fit(credit_g_split, tmp_path_factory):
     X_train, _, y_train, _ = credit_g_split

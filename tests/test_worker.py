@@ -168,3 +168,13 @@ def test_a_worker_that_has_grown_is_replaced_after_the_call():
         outcome = worker.call(needs_torch, time_limit=30)
         assert outcome.status == "success" and outcome.value == 2
         assert worker.call(torch_is_loaded, time_limit=30).value is False  # torch went with the old worker
+
+
+def test_imports_off_the_call_clock_still_stop_at_the_fit_deadline():
+    """A call's imports do not count against its own limit, but the fit's deadline holds through them: after a
+    recycled worker, a refit importing torch at the end of a fit must not run past the budget."""
+    with Worker(recycle_growth_mb=None) as worker:
+        assert worker.ensure_started()
+        outcome = worker.call(needs_torch, time_limit=30, deadline=time.perf_counter() + 0.05)
+        assert outcome.status == "timeout" and "deadline" in outcome.error
+        assert worker.call(add, (1, 2), time_limit=30, deadline=time.perf_counter() + 30).value == 3

@@ -37,10 +37,14 @@ REFRESH_SECONDS = 10.0
 REFRESH_SHARE = 0.05
 #: stacking uses at most this many members (its level-2 model has one input block per member)
 MAX_STACKING_MEMBERS = 20
-#: loading a member from disk: a fixed cost plus its file size at this rate (measured: a 14 MB forest of fold
-#: models unpickles in ~3 s on a busy 2-core machine; tree ensembles are many small objects)
+#: loading a member from disk: a fixed cost plus its file size at this rate (measured with scikit-learn 1.9 on
+#: the busy 2-core machine: fold forests of 11-151 MB load at 85-320 MB/s; kept well below that)
 LOAD_SECONDS_PER_MEMBER = 0.02
-LOAD_BYTES_PER_SECOND = 5e6
+LOAD_BYTES_PER_SECOND = 50e6
+#: a member's trial model is kept in memory during the search only up to this size on disk: phoneme's
+#: default extra-trees (five fold forests, 151 MB on disk) took the main process from 181 to 472 MB for the
+#: whole search, while loading it at the deadline takes half a second (issue 17)
+MAX_CACHED_MODEL_BYTES = 20e6
 #: stacking is skipped (selection served) with less than this many seconds left after the search
 STACKING_MIN_SECONDS = 1.0
 
@@ -105,6 +109,8 @@ class EnsembleBuilder:
         #: trial models of the latest refresh's members, loaded during the search: the parent waits on the
         #: worker anyway, and a large model (a forest of fold models) can take seconds to load at the end
         self.models: dict[int, Any] = {}
+        #: members refit on all rows by a serve of this fit: a later serve uses the refit models, loads nothing
+        self.refitted: set[int] = set()
         self._targets: np.ndarray | None = None
         self._new_since_refresh = 0
         self._last_refresh = self.start
@@ -191,12 +197,13 @@ class EnsembleBuilder:
         temporary.replace(self.store.root / "ensemble.json")
 
     def _cache_models(self, trial_ids: list[int]) -> None:
-        """Keep the trial models of ``trial_ids`` in memory (dropping others); the time counts as build time."""
+        """Keep the trial models of ``trial_ids`` in memory (dropping others), all but the big ones (load time
+        is reserved for those: ``final_seconds_estimate``); the time counts as build time."""
         started = time.perf_counter()
         n_classes = self.predictions(trial_ids[0]).shape[1]  # predictions have one column per class
         self.models = {t: m for t, m in self.models.items() if t in trial_ids}
         for trial_id in trial_ids:
-            if trial_id not in self.models and self.store.has_model(trial_id):
+            if trial_id not in self.models and 0 < self.store.model_bytes(trial_id) <= MAX_CACHED_MODEL_BYTES:
                 self.models[trial_id] = trial_model(self.store, trial_id, n_classes)
         self.build_seconds += time.perf_counter() - started
 
@@ -217,7 +224,7 @@ class EnsembleBuilder:
             durations = {r.trial_id: r.duration for r in self.results}
             best = min((r for r in self.results if r.ok), key=lambda r: (r.loss, r.trial_id)).trial_id
             refits = sum(durations[t] * self.refit_share for t in latest.trial_ids if t != best)
-        uncached = [t for t in latest.trial_ids if t not in self.models]
+        uncached = [t for t in latest.trial_ids if t not in self.models and t not in self.refitted]
         return 1.5 * per_build + stacking + load_seconds(self.store, uncached) + refits
 
     # ---------------------------------------------------------------- the final ensemble
@@ -252,11 +259,7 @@ def _family(result: TrialResult) -> str:
 
 def load_seconds(store: RunStore, trial_ids: list[int]) -> float:
     """Expected seconds to load these trials' models from disk (by file size)."""
-    total = 0.0
-    for trial_id in trial_ids:
-        path = store.trial_dir(trial_id) / "model.joblib"
-        total += LOAD_SECONDS_PER_MEMBER + (path.stat().st_size / LOAD_BYTES_PER_SECOND if path.exists() else 0.0)
-    return total
+    return sum(LOAD_SECONDS_PER_MEMBER + store.model_bytes(trial_id) / LOAD_BYTES_PER_SECOND for trial_id in trial_ids)
 
 
 def trial_model(store: RunStore, trial_id: int, n_classes: int) -> Any:

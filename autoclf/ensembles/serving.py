@@ -32,18 +32,22 @@ logger = logging.getLogger(__name__)
 
 def load_members(store: RunStore, trial_ids: list[int], n_classes: int, deadline: float,
                  refitted: dict[int, Any] | None = None, cached: dict[int, Any] | None = None) -> dict[int, Any]:
-    """Member models by trial id (refit ones, else already loaded ones, else from disk) until the deadline."""
+    """Member models by trial id: refit ones, else already loaded ones, else from disk until the deadline.
+    Only loading from disk is cut short by the clock: a member in hand is always served."""
     members: dict[int, Any] = {}
+    skipped = 0
     for trial_id in trial_ids:
-        if (refitted or {}).get(trial_id) is None and trial_id in (cached or {}):
-            members[trial_id] = cached[trial_id]
-            continue
-        if members and time.perf_counter() > deadline:
-            logger.warning("out of time while loading ensemble members: serving %d of %d", len(members),
-                           len(trial_ids))
-            break
-        refit_model = (refitted or {}).get(trial_id)
-        members[trial_id] = refit_model if refit_model is not None else trial_model(store, trial_id, n_classes)
+        in_hand = (refitted or {}).get(trial_id)
+        if in_hand is None:
+            in_hand = (cached or {}).get(trial_id)
+        if in_hand is not None:
+            members[trial_id] = in_hand
+        elif members and time.perf_counter() > deadline:
+            skipped += 1
+        else:
+            members[trial_id] = trial_model(store, trial_id, n_classes)
+    if skipped:
+        logger.warning("out of time while loading ensemble members: serving %d of %d", len(members), len(trial_ids))
     return members
 
 
@@ -70,7 +74,7 @@ def refit_members(runner: Any, store: RunStore, trial_ids: list[int], results: d
             continue
         try:
             outcome = runner.call(refit, (str(store.root), results[trial_id].config, seed, available),
-                                  time_limit=available, memory_limit_mb=memory_limit_mb)
+                                  time_limit=available, memory_limit_mb=memory_limit_mb, deadline=deadline - loading)
         except KeyboardInterrupt:
             runner.kill()
             break
@@ -132,6 +136,7 @@ def serve(builder: EnsembleBuilder, runner: Any, results: list[TrialResult], dea
     # the trial models now held by the served ensemble: a later serve (top_up) need not load them again, nor
     # reserve time for it (fars: forests of hundreds of MB made the search after serving look unaffordable)
     builder.models.update({t: model for t, model in members.items() if t not in refitted})
+    builder.refitted.update(refitted)
     if stack is not None and len(members) == len(ids):
         model = stack.replace_members([members[t] for t in ids])
         shares = model.member_weights()

@@ -106,6 +106,13 @@ class RunStore:
     def has_model(self, trial_id: int) -> bool:
         return (self.trial_dir(trial_id) / "model.joblib").exists()
 
+    def model_bytes(self, trial_id: int) -> int:
+        """The size of the trial's stored model on disk (0 when it has none): what loading it costs."""
+        try:
+            return (self.trial_dir(trial_id) / "model.joblib").stat().st_size
+        except FileNotFoundError:
+            return 0
+
     def remove(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
 

@@ -225,8 +225,13 @@ class Worker:
         args: tuple = (),
         time_limit: float | None = None,
         memory_limit_mb: float | None = None,
+        deadline: float | None = None,
     ) -> CallOutcome:
-        """Run ``function(*args)`` in the worker; never raises for the call's own failures."""
+        """Run ``function(*args)`` in the worker; never raises for the call's own failures.
+
+        The modules a call needs are imported off its ``time_limit`` (a trial's clock is its own), but never
+        past ``deadline`` (a time.perf_counter() value: the fit's), so an import after a recycled worker cannot
+        push a trial or a refit beyond the fit's budget."""
         if not self.ensure_started(_START_TIMEOUT_SECONDS if time_limit is None else time_limit):
             return CallOutcome("timeout", error="the worker did not start within the call's time limit")
         assert self._process is not None and self._connection is not None
@@ -270,6 +275,11 @@ class Worker:
                 self.kill()
                 return CallOutcome("timeout", error=f"importing what the call needs took over "
                                                     f"{_START_TIMEOUT_SECONDS} s", seconds=elapsed)
+            if deadline is not None and time.perf_counter() > deadline:
+                self.kill()
+                return CallOutcome("timeout", error="the fit's deadline came first"
+                                   + (" (while importing what the call needs)" if preparing_since is not None else ""),
+                                   seconds=elapsed, peak_memory_mb=watcher.peak_mb)
             if time_limit is not None and elapsed > time_limit and preparing_since is None:
                 self.kill()
                 return CallOutcome(

@@ -98,7 +98,7 @@ def run_search(
                 proposal, queued = (queued, None) if queued is not None else (proposer.ask(), None)
                 time_limit = trial_time_limit(limits, results, available)
                 args = (str(store.root), n_started, dict(proposal.config), seed, time_limit, True, proposal.budget)
-                runner.submit(n_started, run_trial, args, time_limit, limits.memory_limit_mb)
+                runner.submit(n_started, run_trial, args, time_limit, limits.memory_limit_mb, deadline=limits.deadline)
                 in_flight[n_started] = (proposal, now)
                 n_started += 1
             if not in_flight:

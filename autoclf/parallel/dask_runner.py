@@ -109,7 +109,9 @@ class DaskRunner:
         return True
 
     def submit(self, trial_id: int, function: Callable[..., Any], args: tuple, time_limit: float,
-               memory_limit_mb: float | None) -> None:
+               memory_limit_mb: float | None, deadline: float | None = None) -> None:
+        # ``deadline`` needs no enforcing here: Dask workers preload what trials import, and the answer is
+        # given up on at time_limit plus a grace period
         future = self._submit(function, args, trial_id, time_limit, memory_limit_mb)
         self._in_flight[future] = (trial_id, time.perf_counter() + time_limit + grace_seconds(time_limit))
 
@@ -139,7 +141,7 @@ class DaskRunner:
             return trial_id, self._outcome(future, trial_id)
 
     def call(self, function: Callable[..., Any], args: tuple = (), time_limit: float | None = None,
-             memory_limit_mb: float | None = None) -> CallOutcome:
+             memory_limit_mb: float | None = None, deadline: float | None = None) -> CallOutcome:
         future = self._submit(function, args, None, time_limit, memory_limit_mb)
         timeout = None if time_limit is None else time_limit + grace_seconds(time_limit)
         try:

@@ -20,14 +20,15 @@ class TrialRunner(Protocol):
         """Bring workers up now (within ``timeout`` s, else False), so start-up is not charged to a trial."""
 
     def submit(self, trial_id: int, function: Callable[..., Any], args: tuple, time_limit: float,
-               memory_limit_mb: float | None) -> None:
-        """Start ``function(*args)`` for trial ``trial_id``; artifacts it writes end up in the run store."""
+               memory_limit_mb: float | None, deadline: float | None = None) -> None:
+        """Start ``function(*args)`` for trial ``trial_id``; artifacts it writes end up in the run store. Nothing
+        of it runs past ``deadline`` (the fit's, a time.perf_counter() value), imports included."""
 
     def wait_any(self) -> tuple[int, CallOutcome]:
         """Block until one submitted call is done; its trial id and outcome (never raises for the call)."""
 
     def call(self, function: Callable[..., Any], args: tuple = (), time_limit: float | None = None,
-             memory_limit_mb: float | None = None) -> CallOutcome:
+             memory_limit_mb: float | None = None, deadline: float | None = None) -> CallOutcome:
         """Run one call to the end (the final refit) and return its outcome."""
 
     def kill(self) -> None:
@@ -41,7 +42,7 @@ class SerialRunner:
 
     def __init__(self, worker: Worker):
         self.worker = worker
-        self._pending: list[tuple[int, Callable[..., Any], tuple, float, float | None]] = []
+        self._pending: list[tuple[int, Callable[..., Any], tuple, float, float | None, float | None]] = []
 
     def launch(self) -> None:
         self.worker.launch()
@@ -50,16 +51,18 @@ class SerialRunner:
         return self.worker.ensure_started(timeout)
 
     def submit(self, trial_id: int, function: Callable[..., Any], args: tuple, time_limit: float,
-               memory_limit_mb: float | None) -> None:
-        self._pending.append((trial_id, function, args, time_limit, memory_limit_mb))
+               memory_limit_mb: float | None, deadline: float | None = None) -> None:
+        self._pending.append((trial_id, function, args, time_limit, memory_limit_mb, deadline))
 
     def wait_any(self) -> tuple[int, CallOutcome]:
-        trial_id, function, args, time_limit, memory_limit_mb = self._pending.pop(0)
-        return trial_id, self.worker.call(function, args, time_limit=time_limit, memory_limit_mb=memory_limit_mb)
+        trial_id, function, args, time_limit, memory_limit_mb, deadline = self._pending.pop(0)
+        return trial_id, self.worker.call(function, args, time_limit=time_limit, memory_limit_mb=memory_limit_mb,
+                                          deadline=deadline)
 
     def call(self, function: Callable[..., Any], args: tuple = (), time_limit: float | None = None,
-             memory_limit_mb: float | None = None) -> CallOutcome:
-        return self.worker.call(function, args, time_limit=time_limit, memory_limit_mb=memory_limit_mb)
+             memory_limit_mb: float | None = None, deadline: float | None = None) -> CallOutcome:
+        return self.worker.call(function, args, time_limit=time_limit, memory_limit_mb=memory_limit_mb,
+                                deadline=deadline)
 
     def kill(self) -> None:
         self._pending.clear()
