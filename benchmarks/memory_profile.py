@@ -20,7 +20,7 @@ from pathlib import Path
 import psutil
 
 FIT = textwrap.dedent("""
-    import sys, time
+    import json, sys, time
     import pandas as pd
     from sklearn.model_selection import train_test_split
     from sklearn.metrics import roc_auc_score, log_loss
@@ -28,7 +28,8 @@ FIT = textwrap.dedent("""
     frame = pd.read_parquet(sys.argv[1])
     X, y = frame.iloc[:, :-1], frame.iloc[:, -1]
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
-    model = AutoClassifier(time_left=float(sys.argv[2]), seed=0, verbose=0).fit(X_train, y_train)
+    model = AutoClassifier(time_left=float(sys.argv[2]), seed=0, verbose=0, **json.loads(sys.argv[3]))
+    model.fit(X_train, y_train)
     print("trials", len(model.results_), "log_loss", log_loss(y_test, model.predict_proba(X_test),
           labels=model.classes_), flush=True)
 """)
@@ -81,10 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mirror", default=os.environ.get("AUTOCLF_MIRROR", "../shared/datasets"))
     parser.add_argument("--cores", default="0", help="taskset core list for the fit's tree (one core, as the race)")
     parser.add_argument("--interval", type=float, default=0.2)
+    parser.add_argument("--params", default="{}", help='AutoClassifier parameters as JSON, e.g. \'{"exclude": {"classifier": ["mlp"]}}\'')
     parser.add_argument("--out", default=None, help="write the samples as JSON here")
     args = parser.parse_args(argv)
     path = find_data(args.dataset, Path(args.mirror))
-    command = ["taskset", "-c", args.cores, sys.executable, "-c", FIT, str(path), str(args.time_left)]
+    command = ["taskset", "-c", args.cores, sys.executable, "-c", FIT, str(path), str(args.time_left), args.params]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     samples = []
