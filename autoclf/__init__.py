@@ -4,6 +4,5 @@
 """
 
 from autoclf.classifier import AutoClassifier
-
-__version__ = "0.1.0"
+from autoclf.version import __version__
 __all__ = ["AutoClassifier", "__version__"]

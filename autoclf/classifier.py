@@ -307,7 +307,8 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         from autoclf.configspace.builder import FAMILY_DEFAULTS
         from autoclf.metalearning.warmstart import WarmStart, warm_start_for_fit
 
-        rule = {False: None, True: "portfolio"}.get(self.warm_start, self.warm_start)
+        aliases: dict[Any, str | None] = {False: None, True: "portfolio"}
+        rule = aliases.get(self.warm_start, self.warm_start)
         if rule is None or self.initial_configurations_via_metalearning <= 0:
             return WarmStart()
         seconds = min(0.03 * float(self.time_left), 30.0)

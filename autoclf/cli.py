@@ -74,9 +74,9 @@ def command_demo(args: argparse.Namespace) -> None:
 
 
 def command_metadb_rebuild(args: argparse.Namespace) -> None:
-    from autoclf.metalearning.rebuild import RebuildSettings, rebuild
-    from autoclf.metalearning.rebuild_matrix import MatrixProtocol
-    from autoclf.metalearning.rebuild_search import SearchSettings
+    from autoclf.tools.metadb.rebuild import RebuildSettings, rebuild
+    from autoclf.tools.metadb.matrix import MatrixProtocol
+    from autoclf.tools.metadb.search import SearchSettings
 
     if args.source == "openml":
         if args.suite is None and not args.tasks:
@@ -165,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--datasets", action="store_true", help="list every data set")
     info.set_defaults(run=command_metadb_info)
 
-    from autoclf.benchmark.cli import add_parser as add_benchmark_parser  # light: argparse only
+    from autoclf.tools.benchmark.cli import add_parser as add_benchmark_parser  # light: argparse only
 
     add_benchmark_parser(commands)
     return parser

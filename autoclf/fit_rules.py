@@ -132,4 +132,5 @@ def choose_resampling(resampling: str, info, time_left: float, slowness: float =
 
 
 def is_better(result: TrialResult, best_score: float, metric) -> bool:
+    assert result.score is not None  # called for successful trials only
     return result.score > best_score if metric.greater_is_better else result.score < best_score

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import joblib
 import pandas as pd
@@ -16,12 +16,39 @@ from sklearn.utils.validation import check_is_fitted
 
 from autoclf import reporting
 
+if TYPE_CHECKING:
+    import numpy as np
+    from typing_extensions import Self
+
+    from autoclf.dataset.validator import InputValidator
+    from autoclf.ensembles.builder import Snapshot
+    from autoclf.evaluation.result import TrialResult
+    from autoclf.metrics import Metric
+
 #: the layout of a file written by ``save``; bumped when it changes, so an old autoclf refuses a newer file
 MODEL_FORMAT = 1
 
 
 class FittedModelMixin:
     """Inspection, distillation and persistence of a fitted AutoClassifier (attributes set by ``fit``)."""
+
+    # declared for the type checker only (no values): AutoClassifier's parameter and what its fit sets
+    seed: int
+    validator_: InputValidator
+    classes_: np.ndarray
+    metric_: Metric
+    results_: list[TrialResult]
+    best_trial_: TrialResult
+    model_: Any
+    ensemble_weights_: dict[int, float]
+    ensemble_loss_: float
+    ensemble_kind_: str
+    ensemble_history_: list[Snapshot]
+    refitted_trials_: list[int]
+    fit_seconds_: float
+    student_: Any
+    permutation_importances_: pd.DataFrame
+    feature_importances_: np.ndarray
 
     def distill(self, X, y, student: Any = "auto", augment: str | None = "munge", augment_factor: float = 5.0,
                 time_left: float = 60.0, seed: int | None = None, min_speedup: float = 10.0):
@@ -113,14 +140,14 @@ class FittedModelMixin:
     def save(self, path: str | os.PathLike) -> None:
         """Pickle the fitted estimator with the file format's and autoclf's versions (everything predict needs;
         not the run store, no training rows, but the values of categorical columns the encoders learned)."""
-        from autoclf import __version__
+        from autoclf.version import __version__
 
         joblib.dump({"autoclf_model_format": MODEL_FORMAT, "autoclf_version": __version__, "model": self}, path)
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> "FittedModelMixin":
+    def load(cls, path: str | os.PathLike) -> Self:
         """Read a model written by ``save``. Loading unpickles, which runs code: load only files you trust."""
-        from autoclf import __version__
+        from autoclf.version import __version__
 
         try:
             saved = joblib.load(path)

@@ -13,7 +13,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -164,7 +164,7 @@ class _FixedPredictions(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, proba: np.ndarray | None = None):
-        self.proba = proba
+        self.proba = cast(np.ndarray, proba)  # None only as scikit-learn's default for a bare instance, never scored
 
     @property
     def classes_(self) -> np.ndarray:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import time
 from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 
 class SearchProgress:
@@ -11,8 +15,8 @@ class SearchProgress:
         self.total_seconds = total_seconds
         self.metric_name = metric_name
         self.enabled = enabled
-        self._progress = None
-        self._task = None
+        self._progress: Progress | None = None
+        self._task: Any = None  # rich's TaskID once the bar has started
         self._start = time.perf_counter()
 
     def __enter__(self) -> "SearchProgress":

@@ -82,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mirror", default=os.environ.get("AUTOCLF_MIRROR", "../shared/datasets"))
     parser.add_argument("--cores", default="0", help="taskset core list for the fit's tree (one core, as the race)")
     parser.add_argument("--interval", type=float, default=0.2)
-    parser.add_argument("--params", default="{}", help='AutoClassifier parameters as JSON, e.g. \'{"exclude": {"classifier": ["mlp"]}}\'')
+    parser.add_argument("--params", default="{}",
+                        help='AutoClassifier parameters as JSON, e.g. \'{"exclude": {"classifier": ["mlp"]}}\'')
     parser.add_argument("--out", default=None, help="write the samples as JSON here")
     args = parser.parse_args(argv)
     path = find_data(args.dataset, Path(args.mirror))
@@ -93,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     while process.poll() is None:
         by_role = sample(process.pid)
         if by_role:
-            samples.append({"t": round(time.perf_counter() - started, 2), **{k: round(v, 1) for k, v in by_role.items()}})
+            rounded = {role: round(mb, 1) for role, mb in by_role.items()}
+            samples.append({"t": round(time.perf_counter() - started, 2), **rounded})
         time.sleep(args.interval)
     output = process.stdout.read().strip()
     totals = [sum(v for k, v in s.items() if k != "t") for s in samples]

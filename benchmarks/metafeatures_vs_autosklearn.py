@@ -9,7 +9,7 @@ training part of a 67/33 split of each data set, so by default each mirror data 
 seeded stratified random sample of the same number of rows (``--full-rows`` keeps all rows); data sets whose
 row or column counts still differ are another version of the data and are listed, not compared.
 
-For each data set: X, y through ``autoclf.sources.open_source(mirror)``, then ``InputValidator`` and
+For each data set: X, y through ``autoclf.tools.sources.open_source(mirror)``, then ``InputValidator`` and
 ``metafeatures_of_canonical``, the path ``AutoClassifier.fit`` takes. For each feature the table gives the
 data sets compared, the median relative difference |a - b| / max(|a|, |b|) (0 when both are 0), the share
 within 5 % (or equal) and the Spearman rank correlation across data sets.
@@ -139,7 +139,7 @@ def main() -> None:
 
     from autoclf.dataset.validator import InputValidator
     from autoclf.metalearning.metafeatures import METAFEATURE_NAMES, metafeatures_of_canonical
-    from autoclf.sources import open_source
+    from autoclf.tools.sources import open_source
 
     mirror = Path(args.mirror)
     reference = read_arff(ARFF)

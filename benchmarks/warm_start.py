@@ -45,7 +45,7 @@ def run_one(name: str, variant: str, budget: float, seed: int, metadb: str, out:
     from autoclf.evaluation.worker import Worker
     from autoclf.metalearning.database import load_database
     from autoclf.metrics import get_metric
-    from autoclf.sources import open_source
+    from autoclf.tools.sources import open_source
 
     threadpool_limits(1)
     warm = Worker(warm=["torch", "lightgbm", "xgboost", "catboost"])  # imports before the clock, every variant

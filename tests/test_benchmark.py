@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from sklearn.datasets import load_breast_cancer, load_iris
 
-from autoclf.benchmark import report, scoring
-from autoclf.benchmark.frameworks import parse_frameworks
-from autoclf.benchmark.isolation import run_limited
+from autoclf.tools.benchmark import report, scoring
+from autoclf.tools.benchmark.frameworks import parse_frameworks
+from autoclf.tools.benchmark.isolation import run_limited
 
 
 def test_framework_names_and_variants():
@@ -123,7 +123,7 @@ def test_autoclf_benchmark_end_to_end(tmp_path):
 
 def test_quick_suite_is_on_the_mirror():
     """data/benchmark_suite.csv names ~10 varied data sets, all found on the mirror when it is here."""
-    from autoclf.benchmark.tasks import default_mirror, resolve_tasks
+    from autoclf.tools.benchmark.tasks import default_mirror, resolve_tasks
     from autoclf.data_files import data_path
 
     suite = pd.read_csv(data_path("benchmark_suite.csv"))
@@ -151,7 +151,7 @@ def test_report_budget_use_first_model_and_ranks_by_size():
 def test_runs_are_pinned_to_cores_of_their_own(tmp_path):
     import os
 
-    from autoclf.benchmark.runner import BenchmarkConfig, CorePool
+    from autoclf.tools.benchmark.runner import BenchmarkConfig, CorePool
 
     cores = sorted(os.sched_getaffinity(0))
     config = BenchmarkConfig(out=tmp_path, frameworks=[], budgets=[60.0], parallel=len(cores), jobs=1)
@@ -171,8 +171,8 @@ def test_race_suite_is_unseen_by_the_meta_database():
     """data/race_suite.csv: 24 data sets, the five large ones among them, 12 for the 300 s race. The meta-database
     holds every mirror data set; the benchmark leaves each task's own out (leave-one-out, by name and OpenML
     id), so the race still measures data autoclf's warm start has never seen."""
-    from autoclf.benchmark.runner import BenchmarkConfig
-    from autoclf.benchmark.tasks import default_mirror, resolve_tasks
+    from autoclf.tools.benchmark.runner import BenchmarkConfig
+    from autoclf.tools.benchmark.tasks import default_mirror, resolve_tasks
     from autoclf.data_files import data_path
     from autoclf.metalearning.database import load_database
 

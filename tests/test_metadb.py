@@ -10,7 +10,7 @@ import pytest
 from conftest import FAST, MIRROR, load_mirror
 
 from autoclf import AutoClassifier
-from autoclf.metalearning import rebuild as rebuild_module
+from autoclf.tools.metadb import rebuild as rebuild_module
 from autoclf.metalearning.database import (
     Candidate,
     DatasetEntry,
@@ -22,8 +22,8 @@ from autoclf.metalearning.database import (
 )
 from autoclf.metalearning.fingerprints import component_fingerprints, configuration_fingerprint
 from autoclf.metalearning.portfolio import greedy_portfolio, normalised_losses
-from autoclf.metalearning.rebuild_matrix import MatrixProtocol, matrix_record_path, missing_cells
-from autoclf.metalearning.rebuild_search import SearchSettings
+from autoclf.tools.metadb.matrix import MatrixProtocol, matrix_record_path, missing_cells
+from autoclf.tools.metadb.search import SearchSettings
 from autoclf.metalearning.warmstart import ORIGIN_PORTFOLIO, nearest_datasets
 
 TINY = ["iris", "glass", "penguins", "haberman"]
@@ -244,7 +244,7 @@ def _database(names, features, candidates=None, losses=None):
 
 
 def test_rebuild_jobs_run_in_processes_and_a_failure_does_not_stop_the_others():
-    from autoclf.metalearning.rebuild_jobs import run_jobs
+    from autoclf.tools.metadb.jobs import run_jobs
 
     assert run_jobs(str, [(1,), (2,), (3,)], workers=2) == 3  # each job in a fresh spawned process
     assert run_jobs(int, [("1",), ("not a number",), ("3",)], workers=2) == 2  # logged, left for a resume

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from conftest import MIRROR, REPO
 
-from autoclf.sources import open_source
+from autoclf.tools.sources import open_source
 
 OPENML_CACHE = REPO / "tests" / "data" / "openml-cache"  # openml-python's own test files (README there)
 

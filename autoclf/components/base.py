@@ -9,12 +9,15 @@ Components are listed explicitly in ``autoclf.components.registry``; nothing is 
 from __future__ import annotations
 
 import inspect
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 from ConfigSpace import ConfigurationSpace
 
 from autoclf.dataset.info import DatasetInfo
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 Slot = Literal["imputation", "encoding", "scaling", "feature_preprocessor", "classifier"]
 SLOTS: tuple[str, ...] = ("imputation", "encoding", "scaling", "feature_preprocessor", "classifier")
@@ -61,7 +64,7 @@ class Component:
     @classmethod
     def from_config(
         cls, params: dict[str, Any], info: DatasetInfo, random_state: int | None = None
-    ) -> "Component":
+    ) -> Self:
         """Build the estimator from the values of a configuration (unprefixed names)."""
         kwargs = {key: to_python(value) for key, value in params.items()}
         accepted = _init_parameter_names(cls)
@@ -82,7 +85,7 @@ def to_python(value: Any) -> Any:
     return value
 
 
-def _init_parameter_names(cls: type) -> set[str]:
+def _init_parameter_names(cls: type[Any]) -> set[str]:
     signature = inspect.signature(cls.__init__)
     return {
         name

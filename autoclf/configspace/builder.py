@@ -11,9 +11,11 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterable, Mapping
+from typing import cast
 
 from ConfigSpace import (
     Categorical,
+    CategoricalHyperparameter,
     Configuration,
     ConfigurationSpace,
     EqualsCondition,
@@ -23,7 +25,8 @@ from ConfigSpace import (
     OrConjunction,
 )
 from ConfigSpace.conditions import Conjunction
-from ConfigSpace.forbidden import ForbiddenConjunction
+from ConfigSpace.forbidden import ForbiddenClause, ForbiddenConjunction
+from ConfigSpace.hyperparameters import Hyperparameter
 from ConfigSpace.util import deactivate_inactive_hyperparameters
 
 from autoclf.components.base import SLOTS, Component
@@ -118,7 +121,7 @@ def build_configuration_space(
     return space
 
 
-def _prefixed(sub_space: ConfigurationSpace, prefix: str, choice: Categorical, value: str, hyperparameters: list,
+def _prefixed(sub_space: ConfigurationSpace, prefix: str, choice: Hyperparameter, value: str, hyperparameters: list,
               conditions: list, forbiddens: list) -> None:
     """A component's space renamed under ``prefix`` and active when ``choice`` is ``value``, appended to the
     three lists (what ``ConfigurationSpace.add_configuration_space`` adds, without its per-call rebuild)."""
@@ -128,15 +131,16 @@ def _prefixed(sub_space: ConfigurationSpace, prefix: str, choice: Categorical, v
         copied.name = prefix + hp.name
         renamed[hp.name] = copied
     for condition in sub_space.conditions:
-        copied = copy.copy(condition)
-        for part in copied.dlcs if isinstance(copied, Conjunction) else [copied]:
+        copied_condition = copy.copy(condition)
+        for part in copied_condition.dlcs if isinstance(copied_condition, Conjunction) else [copied_condition]:
             part.child, part.parent = renamed[part.child.name], renamed[part.parent.name]
-        conditions.append(copied)
+        conditions.append(copied_condition)
     for clause in sub_space.forbidden_clauses:
-        copied = copy.copy(clause)
-        for part in copied.dlcs if isinstance(copied, ForbiddenConjunction) else [copied]:
-            part.hyperparameter = renamed[part.hyperparameter.name]
-        forbiddens.append(copied)
+        copied_clause = copy.copy(clause)
+        pieces = copied_clause.dlcs if isinstance(copied_clause, ForbiddenConjunction) else [copied_clause]
+        for piece in cast(Iterable[ForbiddenClause], pieces):  # value clauses: no component forbids a relation
+            piece.hyperparameter = renamed[piece.hyperparameter.name]
+        forbiddens.append(copied_clause)
     children = {name for name, parents in sub_space.parents_of.items() if parents}
     hyperparameters.extend(renamed.values())
     conditions.extend(EqualsCondition(hp, choice, value) for name, hp in renamed.items() if name not in children)
@@ -265,7 +269,7 @@ def classifier_defaults(space: ConfigurationSpace, n: int = len(FAMILY_DEFAULTS)
     before the optimiser's model has data; FLAML starts from low-cost defaults for the same reason. The
     families of ``FAMILY_DEFAULTS`` come first, then the space's other classifiers in registry order.
     """
-    choice = space[choice_name("classifier")]
+    choice = cast(CategoricalHyperparameter, space[choice_name("classifier")])
     candidates = [name for name in FAMILY_DEFAULTS if name in choice.choices]
     candidates += [name for name in choice.choices if name not in candidates]
     others = [name for name in candidates if name != choice.default_value][:n]
@@ -289,7 +293,7 @@ def preferred_preprocessing(space: ConfigurationSpace, classifier: str, registry
     partial = {}
     for slot, name in component.preferred_preprocessing.items():
         key = choice_name(slot)
-        if key in space and name in space[key].choices:
+        if key in space and name in cast(CategoricalHyperparameter, space[key]).choices:
             partial[key] = name
     return partial
 
@@ -317,7 +321,7 @@ def modules_to_preload(space: ConfigurationSpace, registry: Registry, default_on
     """Heavy modules that the space's classifiers import (``Component.preload_modules``), for trial workers
     to import before the first trial's clock starts; ``default_only``: those of the space's default
     classifier (the first trial), the others being imported when a trial needs them."""
-    choice = space[choice_name("classifier")]
+    choice = cast(CategoricalHyperparameter, space[choice_name("classifier")])
     names = [choice.default_value] if default_only else choice.choices
     modules = {module for name in names for module in registry.get("classifier", name).preload_modules}
     return sorted(modules)

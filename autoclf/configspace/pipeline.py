@@ -72,7 +72,7 @@ def build_pipeline(
 
         column_steps.append(("text", TextEncoder(), list(info.text_columns)))
     columns = ColumnTransformer(column_steps, sparse_threshold=0.0, verbose_feature_names_out=False)
-    classifier = make("classifier")
+    classifier: Any = make("classifier")  # a scikit-learn estimator as well
     if _feeds_entity_embeddings(chosen, info, classifier):
         # ordinal codes reach the classifier untouched: the network embeds them (entity embeddings)
         first = len(numeric)

@@ -85,6 +85,9 @@ def _torch_onnx(model: Any, n_features: int) -> bytes:
     network = model._live_network(torch, torch.device("cpu"))
 
     class Exported(torch.nn.Module):
+        mean: torch.Tensor  # buffers
+        scale: torch.Tensor
+
         def __init__(self) -> None:
             super().__init__()
             self.network = network
@@ -96,9 +99,10 @@ def _torch_onnx(model: Any, n_features: int) -> bytes:
 
     buffer = io.BytesIO()
     example = torch.zeros(2, n_features, dtype=torch.float32)
-    torch.onnx.export(Exported().eval(), (example,), buffer, input_names=["features"],
-                      output_names=["probabilities"], dynamic_axes={"features": {0: "rows"}}, dynamo=False,
-                      opset_version=TARGET_OPSET[""])
+    # torch annotates f as a path, but the TorchScript exporter (dynamo=False) writes to a file-like object too
+    torch.onnx.export(Exported().eval(), (example,), buffer,  # type: ignore[arg-type]
+                      input_names=["features"], output_names=["probabilities"],
+                      dynamic_axes={"features": {0: "rows"}}, dynamo=False, opset_version=TARGET_OPSET[""])
     return buffer.getvalue()
 
 

@@ -109,7 +109,7 @@ class StudentClassifier(ClassifierMixin, BaseEstimator):
         totals[totals <= 0] = 1.0
         return proba / totals
 
-    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
+    def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
         tags.input_tags.string = True
@@ -134,8 +134,8 @@ def make_model(family: Any, params: dict[str, Any], categorical: np.ndarray, see
     if name == "hist_gb":
         from sklearn.ensemble import HistGradientBoostingClassifier
 
-        defaults = {"learning_rate": 0.1, "max_iter": 200, "max_leaf_nodes": 31, "min_samples_leaf": 20,
-                    "l2_regularization": 0.0, "early_stopping": False}
+        defaults: dict[str, Any] = {"learning_rate": 0.1, "max_iter": 200, "max_leaf_nodes": 31,
+                                    "min_samples_leaf": 20, "l2_regularization": 0.0, "early_stopping": False}
         return HistGradientBoostingClassifier(**{**defaults, **params}, random_state=seed,
                                               categorical_features=categorical if categorical.any() else None)
     if name == "tree":

@@ -240,6 +240,7 @@ class EnsembleBuilder:
                 raise RuntimeError("no successful trial with stored predictions to build an ensemble from")
             self._record(snapshot)
             return snapshot
+        assert latest is not None  # a missing one is stale and built above
         if stale:
             logger.info("serving the ensemble refreshed after %d trials (no time to rebuild)", latest.n_trials)
         return latest

@@ -63,7 +63,7 @@ class StackingEnsemble(ClassifierMixin, BaseEstimator):
     by inner CV. Level-2 fits run on one BLAS thread (small problems: threads only add contention).
     """
 
-    def __init__(self, estimators: Sequence[object] = (), n_classes: int = 2, final_estimator: Any = None,
+    def __init__(self, estimators: Sequence[Any] = (), n_classes: int = 2, final_estimator: Any = None,
                  passthrough: bool = False, names: Sequence[str] | None = None, metric: Metric | None = None,
                  seed: int = 0):
         self.estimators = estimators
@@ -108,7 +108,7 @@ class StackingEnsemble(ClassifierMixin, BaseEstimator):
         self.classes_ = np.arange(self.n_classes)
         return self
 
-    def replace_members(self, estimators: Sequence[object]) -> "StackingEnsemble":
+    def replace_members(self, estimators: Sequence[Any]) -> "StackingEnsemble":
         """Swap in the fitted level-1 models (refit or fold-averaged) after the level-2 fit.
 
         Why this exists: the level-2 model needs only stored predictions, so it is fitted before the

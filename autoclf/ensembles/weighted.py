@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -24,7 +25,7 @@ class WeightedEnsemble(ClassifierMixin, BaseEstimator):
     ``names`` labels the members (e.g. "trial 7") for ``show_models``.
     """
 
-    def __init__(self, estimators: Sequence[object] = (), weights: Sequence[float] | None = None,
+    def __init__(self, estimators: Sequence[Any] = (), weights: Sequence[float] | None = None,
                  n_classes: int = 2, names: Sequence[str] | None = None):
         self.estimators = estimators
         self.weights = weights
@@ -41,10 +42,10 @@ class WeightedEnsemble(ClassifierMixin, BaseEstimator):
         if self.names is not None and len(self.names) != len(self.estimators):
             raise ValueError("need one name per member")
         keep = np.flatnonzero(weights > 0)
-        self.estimators_ = [self.estimators[i] for i in keep]
+        self.estimators_ = [self.estimators[int(i)] for i in keep]
         self.weights_ = weights[keep] / weights[keep].sum()
         names = self.names if self.names is not None else [f"member {i}" for i in range(len(weights))]
-        self.names_ = [str(names[i]) for i in keep]
+        self.names_ = [str(names[int(i)]) for i in keep]
         self.classes_ = np.arange(self.n_classes)
         return self
 

@@ -20,9 +20,12 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psutil
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +154,7 @@ class Worker:
         self.recycle_growth_mb = recycle_growth_mb
         self.recycled = 0  # workers replaced because they had grown (not counting kills)
         self._process: mp.process.BaseProcess | None = None
-        self._connection = None
+        self._connection: Connection | None = None
         self._ready = False  # the process said "ready" (its imports are done)
         self._ready_mb = 0.0  # its resident memory then
 
@@ -190,6 +193,7 @@ class Worker:
         if not self.alive:
             self._spawn()
         # wait until the worker has imported what trials need: that time is not any trial's
+        assert self._process is not None and self._connection is not None  # alive, or just spawned
         try:
             ready = self._connection.poll(max(timeout, 0.0)) and self._connection.recv() == "ready"
         except (EOFError, OSError):
@@ -198,6 +202,7 @@ class Worker:
             self.kill()
             raise RuntimeError(f"the trial worker did not start within {max(timeout, 0.0):.1f} s")
         self._ready = True
+        assert self._process.pid is not None  # started
         self._ready_mb = _MemoryWatcher(self._process.pid).sample()
 
     def ensure_started(self, timeout: float = _START_TIMEOUT_SECONDS) -> bool:
@@ -235,6 +240,7 @@ class Worker:
         if not self.ensure_started(_START_TIMEOUT_SECONDS if time_limit is None else time_limit):
             return CallOutcome("timeout", error="the worker did not start within the call's time limit")
         assert self._process is not None and self._connection is not None
+        assert self._process.pid is not None  # started
         started = time.perf_counter()
         try:
             self._connection.send((function, args))
@@ -257,9 +263,9 @@ class Worker:
                     started += time.perf_counter() - preparing_since
                     preparing_since = None
                     continue
-                status, value, error, seconds = reply
+                status, value, failure, seconds = reply
                 self._recycle_if_grown(watcher)
-                return CallOutcome(status, value, error, seconds, watcher.peak_mb)
+                return CallOutcome(status, value, failure, seconds, watcher.peak_mb)
             if not self._process.is_alive():
                 return self._died(started, watcher)
             rss = watcher.sample()

@@ -10,18 +10,19 @@ left for this space is refused with a clear error (``AutoClassifier`` then warns
 
 from __future__ import annotations
 
-import functools
 import gzip
 import hashlib
 import json
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from autoclf.metalearning.fingerprints import reference_space, reference_space_hash  # noqa: F401 (re-exported)
 
 logger = logging.getLogger(__name__)
 
@@ -220,39 +221,6 @@ def checked_for_this_space(database: MetaDatabase) -> MetaDatabase:
     return valid
 
 
-def reference_space_hash(registry: Any = None) -> str:
-    """Hash of the space for a reference data set with numeric, categorical and boolean columns and missing
-    values: every component applies (optional libraries count as installed), so a change to any of them
-    changes the hash."""
-    return _default_reference_hash() if registry is None else _reference_hash(registry)
-
-
-@functools.lru_cache(maxsize=1)
-def _default_reference_hash() -> str:
-    """Built once per process: building a whole space is not free on a busy machine."""
-    return _reference_hash(None)
-
-
-def _reference_hash(registry: Any) -> str:
-    from autoclf.configspace.builder import space_hash
-
-    return space_hash(reference_space(registry))
-
-
-def reference_space(registry: Any = None) -> Any:
-    """The space for the reference data set (every kind of column, missing values, three classes), with every
-    component of ``registry`` (default: the shipped one) whether its library is installed or not."""
-    from autoclf.components.registry import default_registry
-    from autoclf.configspace.builder import build_configuration_space
-    from autoclf.dataset.info import DatasetInfo
-
-    info = DatasetInfo(n_rows=1000, n_classes=3, class_counts=(400, 350, 250),
-                       numeric_columns=tuple(f"n{i}" for i in range(8)),
-                       categorical_columns=("c0", "c1", "c2"), boolean_columns=("b0",), has_missing=True)
-    # every component, installed or not: a machine without an optional boosting library reads the same file
-    return build_configuration_space(info, registry or default_registry(), seed=0, check_applicable=False)
-
-
 def content_hash(frame: Any, y: np.ndarray) -> str:
     """A fingerprint of the canonical data (values and labels, not column names), to spot a data set that is
     already in the database however it was loaded."""
@@ -265,7 +233,7 @@ def content_hash(frame: Any, y: np.ndarray) -> str:
     return digest.hexdigest()[:16]
 
 
-def schema_hash(columns: Sequence[Any], classes: Sequence[Any]) -> str:
+def schema_hash(columns: Iterable[Any], classes: Iterable[Any]) -> str:
     """A fingerprint of the column names and class labels: a train split or a subsample of a database data
     set has the same one as the whole, where the content hash differs (self-exclusion by identity)."""
     text = json.dumps([[str(c) for c in columns], sorted(str(c) for c in classes)])

@@ -53,7 +53,6 @@ def _default_fingerprints() -> tuple[tuple[str, str], ...]:
 
 def _fingerprints(registry: Any) -> dict[str, str]:
     from autoclf.components.registry import default_registry
-    from autoclf.metalearning.database import reference_space
 
     registry = registry or default_registry()
     space = reference_space(registry)
@@ -83,3 +82,36 @@ def _components(registry: Any) -> list[tuple[str, str, Any]]:
 
 def _plain(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
+
+
+def reference_space_hash(registry: Any = None) -> str:
+    """Hash of the space for a reference data set with numeric, categorical and boolean columns and missing
+    values: every component applies (optional libraries count as installed), so a change to any of them
+    changes the hash."""
+    return _default_reference_hash() if registry is None else _reference_hash(registry)
+
+
+@functools.lru_cache(maxsize=1)
+def _default_reference_hash() -> str:
+    """Built once per process: building a whole space is not free on a busy machine."""
+    return _reference_hash(None)
+
+
+def _reference_hash(registry: Any) -> str:
+    from autoclf.configspace.builder import space_hash
+
+    return space_hash(reference_space(registry))
+
+
+def reference_space(registry: Any = None) -> Any:
+    """The space for the reference data set (every kind of column, missing values, three classes), with every
+    component of ``registry`` (default: the shipped one) whether its library is installed or not."""
+    from autoclf.components.registry import default_registry
+    from autoclf.configspace.builder import build_configuration_space
+    from autoclf.dataset.info import DatasetInfo
+
+    info = DatasetInfo(n_rows=1000, n_classes=3, class_counts=(400, 350, 250),
+                       numeric_columns=tuple(f"n{i}" for i in range(8)),
+                       categorical_columns=("c0", "c1", "c2"), boolean_columns=("b0",), has_missing=True)
+    # every component, installed or not: a machine without an optional boosting library reads the same file
+    return build_configuration_space(info, registry or default_registry(), seed=0, check_applicable=False)

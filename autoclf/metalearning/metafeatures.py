@@ -59,7 +59,7 @@ class Prepared:
     moment_numeric: list[str] = field(default_factory=list)  # numeric columns the moments read
 
 
-Function = Callable[[Prepared, dict[str, float]], Any]
+Function = Callable[[Prepared, dict[str, Any]], Any]
 #: name -> (function, dependencies); helpers (names starting with "_") are computed but not returned
 REGISTRY: dict[str, tuple[Function, tuple[str, ...]]] = {}
 #: meta-features that read the data column by column or fit models: the time cap applies to these; the
@@ -195,7 +195,8 @@ def _summaries(prefix: str, source: str, suffixes: tuple[str, ...] = ("Min", "Ma
     The ``positive`` ones read only the values above 0, as auto-sklearn's SymbolsMin/Mean/STD (a column with
     no symbol, all missing, does not count there, but does in Max and Sum, where it changes nothing).
     """
-    reducers = {"Min": np.min, "Max": np.max, "Mean": np.mean, "STD": np.std, "Sum": np.sum}
+    reducers: dict[str, Callable[..., Any]] = {"Min": np.min, "Max": np.max, "Mean": np.mean, "STD": np.std,
+                                               "Sum": np.sum}
     for suffix in suffixes:
         def compute(d: Prepared, v: dict, reducer: Callable = reducers[suffix], only_positive: bool = suffix in
                     positive) -> float:

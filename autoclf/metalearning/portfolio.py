@@ -12,6 +12,8 @@ ignores cost). Pure functions, no I/O.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 #: a candidate measured on fewer than this share of the data sets is not considered
@@ -90,5 +92,5 @@ class _quiet:
         self._context.__enter__()
         warnings.simplefilter("ignore", RuntimeWarning)
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *exc: Any) -> None:
         self._context.__exit__(*exc)

@@ -66,7 +66,7 @@ class SmacProposer:
         from smac import HyperparameterOptimizationFacade, MultiFidelityFacade, Scenario
 
         facade = MultiFidelityFacade if multi_fidelity else HyperparameterOptimizationFacade
-        budgets = {"min_budget": MIN_BUDGET, "max_budget": 1.0} if multi_fidelity else {}
+        budgets: dict[str, Any] = {"min_budget": MIN_BUDGET, "max_budget": 1.0} if multi_fidelity else {}
         scenario = Scenario(
             space,
             deterministic=True,  # one evaluation per configuration; the split is fixed, the seed too
@@ -87,7 +87,9 @@ class SmacProposer:
                 scenario, n_configs=0, additional_configs=_unique(initial + random_configs)
             )
         with _smac_noise_silenced():
-            extra = {"intensifier": MultiFidelityFacade.get_intensifier(scenario, eta=3)} if multi_fidelity else {}
+            extra: dict[str, Any] = (
+                {"intensifier": MultiFidelityFacade.get_intensifier(scenario, eta=3)} if multi_fidelity else {}
+            )
             self._smac = facade(
                 scenario,
                 **extra,

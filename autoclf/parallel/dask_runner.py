@@ -17,7 +17,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from autoclf.evaluation.run_store import RunStore
 from autoclf.evaluation.trial import run_trial
@@ -53,12 +53,12 @@ class DaskRunner:
         self.store = store
         self.warm = list(warm)
         self._own = client is None
-        self._config = None
+        self._config: dask.config.set | None = None
         if self._own:
             # kept set while the cluster lives: the nannies read it when they spawn workers, after __init__
             self._config = dask.config.set(OWN_CLUSTER_CONFIG)
             try:
-                self._cluster = LocalCluster(
+                self._cluster: LocalCluster | None = LocalCluster(
                     n_workers=0, threads_per_worker=1, processes=True, dashboard_address=None,
                     memory_limit=f"{int(memory_limit_mb) + 512}MB" if memory_limit_mb else "auto",
                     silence_logs=logging.ERROR,
@@ -71,7 +71,7 @@ class DaskRunner:
 
             self.client.register_plugin(LaunchLimitedWorker(self.warm))  # each worker spawns its child at start
             self._cluster.scale(n_workers)  # returns at once: the workers start while fit builds the optimiser
-            self.capacity = int(n_workers)
+            self.capacity = int(cast(int, n_workers))  # the caller passes a count with no client
         else:
             self._cluster, self.client = None, client
             threads = self.client.nthreads()
@@ -163,6 +163,7 @@ class DaskRunner:
         """Close what autoclf opened; a user's client stays connected."""
         self.kill()
         if self._own:
+            assert self._cluster is not None and self._config is not None  # started in __init__
             self.client.close()
             self._cluster.close()
             self._config.__exit__(None, None, None)

@@ -101,6 +101,7 @@ class BoostingComponent(Component, ClassifierMixin, BaseEstimator):
     early_stopping_rounds: int
     categorical_features: Sequence[int] | None
     random_state: int | None
+    booster_: Any  # the library's booster once fitted; None with one class (predict_proba never calls _proba)
 
     @classmethod
     def not_applicable_reason(cls, info: DatasetInfo) -> str | None:
@@ -160,7 +161,7 @@ class BoostingComponent(Component, ClassifierMixin, BaseEstimator):
         proba = self.predict_proba(X)  # checks fitted first
         return self.classes_[np.argmax(proba, axis=1)]
 
-    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
+    def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True  # missing values go down the learned default branch
         return tags

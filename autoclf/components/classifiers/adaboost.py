@@ -21,7 +21,7 @@ class AdaBoost(Component, AdaBoostClassifier):
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
         return ConfigurationSpace(
-            [
+            space=[
                 Integer("n_estimators", (50, 500), default=100, log=True),
                 Float("learning_rate", (0.01, 2.0), default=0.5, log=True),
                 # depth of each weak learner; shallow keeps 500 rounds affordable on 50k rows

@@ -17,7 +17,7 @@ class BernoulliNB(Component, _BernoulliNB):
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
         return ConfigurationSpace(
-            [
+            space=[
                 Float("alpha", (1e-2, 100.0), default=1.0, log=True),
                 Categorical("fit_prior", [True, False], default=True),
             ]

@@ -55,7 +55,7 @@ class CatBoost(BoostingComponent):
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
         return ConfigurationSpace(
-            [
+            space=[
                 Integer("n_estimators", (16, 4096), default=1000, log=True),
                 Float("learning_rate", (0.005, 0.5), default=0.1, log=True),
                 Integer("depth", (4, 10), default=6),

@@ -19,7 +19,7 @@ class DecisionTree(Component, DecisionTreeClassifier):
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
         return ConfigurationSpace(
-            [
+            space=[
                 Categorical("criterion", ["gini", "entropy"], default="gini"),
                 # depth relative to the number of features, as in auto-sklearn: 0.5 -> p/2 levels
                 Float("max_depth_factor", (0.0, 2.0), default=0.5),

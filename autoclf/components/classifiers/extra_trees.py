@@ -19,7 +19,7 @@ class ExtraTrees(GrowingForest, Component, ExtraTreesClassifier):
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
         return ConfigurationSpace(
-            [
+            space=[
                 Integer("n_estimators", (100, 500), default=200, log=True),
                 Categorical("criterion", ["gini", "entropy"], default="gini"),
                 Float("max_features", (0.05, 1.0), default=0.5),

@@ -23,12 +23,13 @@ class HistGradientBoosting(Component, HistGradientBoostingClassifier):
     # scikit-learn 1.9.1 bins weighted data with one _weighted_percentile call per bin edge: ~170 ms per
     # feature, e.g. 178 s instead of 1.9 s on 300 x 2523. Class balancing is therefore not offered here.
     supports_sample_weight = False
+    early_stopping: bool | str  # scikit-learn's parameter that fit swaps, declared for the type checker
 
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
         # scikit-learn's defaults, with log ranges around them (auto-sklearn's ranges)
         return ConfigurationSpace(
-            [
+            space=[
                 Float("learning_rate", (0.01, 1.0), default=0.1, log=True),
                 Integer("max_leaf_nodes", (3, 2047), default=31, log=True),
                 Integer("min_samples_leaf", (1, 200), default=20, log=True),

@@ -30,7 +30,7 @@ class KNearestNeighbors(Component, ClassifierMixin, BaseEstimator):
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
         upper = max(2, min(100, info.n_rows - 1))
         return ConfigurationSpace(
-            [
+            space=[
                 Integer("n_neighbors", (1, upper), default=min(5, upper), log=True),
                 Categorical("weights", ["uniform", "distance"], default="uniform"),
                 Categorical("p", [2, 1], default=2),

@@ -53,7 +53,7 @@ class KernelSVM(Component, CalibratedClassifier):
         # default gamma 1/p: scikit-learn's gamma="scale" on standardised inputs
         gamma = min(max(1.0 / max(1, info.n_features), GAMMA_RANGE[0]), GAMMA_RANGE[1])
         space = ConfigurationSpace(
-            [
+            space=[
                 Float("C", (0.03125, 32768.0), default=1.0, log=True),
                 Categorical("kernel", ["rbf", "poly", "sigmoid"], default="rbf"),
                 Float("gamma", GAMMA_RANGE, default=gamma, log=True),

@@ -16,7 +16,7 @@ from autoclf.dataset.info import DatasetInfo
 def shrinkage_space(lowest_factor: float = 0.0) -> ConfigurationSpace:
     """Ledoit-Wolf ("auto") shrinkage or a fixed factor; shrinkage keeps covariances invertible."""
     space = ConfigurationSpace(
-        [
+        space=[
             Categorical("shrinkage", ["auto", "manual"], default="auto"),
             Float("shrinkage_factor", (lowest_factor, 1.0), default=0.5),
         ]
@@ -36,8 +36,9 @@ def shrinkage_params(params: dict[str, Any]) -> dict[str, Any]:
     return params
 
 
-# auto_wrap_output_keys=None: set_output's wrapping would otherwise replace the hidden methods below
-class LDA(Component, LinearDiscriminantAnalysis, auto_wrap_output_keys=None):
+# auto_wrap_output_keys=None: set_output's wrapping would otherwise replace the hidden methods below; the
+# ignore: scikit-learn is untyped, so mypy checks the keyword against object.__init_subclass__
+class LDA(Component, LinearDiscriminantAnalysis, auto_wrap_output_keys=None):  # type: ignore[call-arg]
     name = "lda"
     slot = "classifier"
 

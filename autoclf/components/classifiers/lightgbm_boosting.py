@@ -61,7 +61,7 @@ class LightGBM(BoostingComponent):
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
         return ConfigurationSpace(
-            [
+            space=[
                 Integer("n_estimators", (16, 4096), default=1000, log=True),
                 Float("learning_rate", (1 / 1024, 1.0), default=0.1, log=True),
                 Integer("num_leaves", (4, 1024), default=31, log=True),

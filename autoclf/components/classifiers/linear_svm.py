@@ -26,7 +26,7 @@ class LinearSVM(Component, CalibratedClassifier):
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
         return ConfigurationSpace(
-            [
+            space=[
                 Categorical("penalty", ["l2", "l1"], default="l2"),
                 Float("C", (0.03125, 32768.0), default=1.0, log=True),
                 Float("tol", (1e-5, 1e-1), default=1e-4, log=True),

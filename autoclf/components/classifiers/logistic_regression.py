@@ -22,7 +22,7 @@ class LogisticRegression(Component, _LogisticRegression):
 
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
-        return ConfigurationSpace([Float("C", (1e-4, 1e4), default=1.0, log=True)])
+        return ConfigurationSpace(space=[Float("C", (1e-4, 1e4), default=1.0, log=True)])
 
     @classmethod
     def from_config(

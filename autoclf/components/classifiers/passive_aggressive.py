@@ -38,7 +38,7 @@ class PassiveAggressive(Component, CalibratedClassifier):
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
         return ConfigurationSpace(
-            [
+            space=[
                 Float("C", (1e-5, 10.0), default=1.0, log=True),
                 Categorical("learning_rate", ["pa1", "pa2"], default="pa1"),
                 Categorical("average", [False, True], default=False),

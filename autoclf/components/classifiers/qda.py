@@ -25,6 +25,9 @@ class QDA(Component, QuadraticDiscriminantAnalysis):
 
     name = "qda"
     slot = "classifier"
+    # scikit-learn's parameters that fit swaps, declared for the type checker (no class attributes)
+    shrinkage: float | str | None
+    tol: float
 
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:

@@ -19,7 +19,7 @@ class RandomForest(GrowingForest, Component, RandomForestClassifier):
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
         return ConfigurationSpace(
-            [
+            space=[
                 Integer("n_estimators", (100, 500), default=200, log=True),
                 Categorical("criterion", ["gini", "entropy"], default="gini"),
                 # fraction of features per split; 0.5 ~ sqrt(p) for p~10-50, auto-sklearn's choice too

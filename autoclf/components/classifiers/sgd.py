@@ -50,7 +50,7 @@ class SGD(Component, CalibratedClassifier):
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
         space = ConfigurationSpace(
-            [
+            space=[
                 Categorical(
                     "loss", ["log_loss", "hinge", "modified_huber", "squared_hinge", "perceptron"], default="log_loss"
                 ),

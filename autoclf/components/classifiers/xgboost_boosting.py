@@ -57,7 +57,7 @@ class XGBoost(BoostingComponent):
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
         return ConfigurationSpace(
-            [
+            space=[
                 Integer("n_estimators", (16, 4096), default=1000, log=True),
                 Float("learning_rate", (1 / 1024, 1.0), default=0.1, log=True),
                 Integer("max_depth", (2, 12), default=6),

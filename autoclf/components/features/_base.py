@@ -96,7 +96,7 @@ class FeatureSelector(Component, SelectorMixin, BaseEstimator):
         check_is_fitted(self)
         return self.mask_
 
-    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
+    def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
         return tags

@@ -38,7 +38,7 @@ class ExtraTreesSelection(FeatureSelector):
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
         return ConfigurationSpace(
-            [
+            space=[
                 Categorical("criterion", ["gini", "entropy"], default="gini"),
                 Float("max_features", (0.05, 1.0), default=0.5),
                 Integer("min_samples_leaf", (1, 20), default=1),

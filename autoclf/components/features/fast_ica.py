@@ -38,7 +38,7 @@ class FastICA(FeatureTransformer):
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
         return ConfigurationSpace(
-            [
+            space=[
                 Categorical("algorithm", ["parallel", "deflation"], default="parallel"),
                 Categorical("fun", ["logcosh", "exp", "cube"], default="logcosh"),
                 Integer("n_components", (10, 2000), default=100, log=True),

@@ -27,7 +27,7 @@ class FeatureAgglomeration(FeatureTransformer):
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
         return ConfigurationSpace(
-            [
+            space=[
                 Integer("n_clusters", (2, 400), default=25, log=True),
                 Categorical("linkage", ["ward", "complete", "average"], default="ward"),
                 Categorical("pooling_func", ["mean", "median", "max"], default="mean"),

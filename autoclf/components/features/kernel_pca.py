@@ -43,7 +43,7 @@ class KernelPCA(FeatureTransformer):
         gamma = Float("gamma", (3.0517578125e-05, 8.0), default=0.01, log=True)
         degree = Integer("degree", (2, 5), default=3)
         coef0 = Float("coef0", (-1.0, 1.0), default=0.0)
-        space = ConfigurationSpace([n_components, kernel, gamma, degree, coef0])
+        space = ConfigurationSpace(space=[n_components, kernel, gamma, degree, coef0])
         space.add(
             [
                 InCondition(gamma, kernel, ["rbf", "poly", "sigmoid"]),

@@ -28,7 +28,7 @@ class L1Selection(FeatureSelector):
 
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
-        return ConfigurationSpace([Float("C", (0.03125, 100.0), default=1.0, log=True)])
+        return ConfigurationSpace(space=[Float("C", (0.03125, 100.0), default=1.0, log=True)])
 
     def _scores(self, X: np.ndarray, y: np.ndarray) -> np.ndarray:
         if np.unique(y).size < 2:

@@ -41,7 +41,7 @@ class Nystroem(FeatureTransformer):
         degree = Integer("degree", (2, 5), default=3)
         coef0 = Float("coef0", (-1.0, 1.0), default=0.0)
         n_components = Integer("n_components", (50, 10000), default=100, log=True)
-        space = ConfigurationSpace([kernel, gamma, degree, coef0, n_components])
+        space = ConfigurationSpace(space=[kernel, gamma, degree, coef0, n_components])
         space.add(
             [
                 InCondition(gamma, kernel, ["rbf", "poly", "sigmoid"]),

@@ -25,7 +25,7 @@ class PCA(FeatureTransformer):
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
         return ConfigurationSpace(
-            [
+            space=[
                 Float("keep_variance", (0.5, 0.9999), default=0.9999),
                 Categorical("whiten", [False, True], default=False),
             ]

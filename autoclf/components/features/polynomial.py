@@ -27,7 +27,7 @@ class Polynomial(FeatureTransformer):
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
         return ConfigurationSpace(
-            [
+            space=[
                 Integer("degree", (2, 3), default=2),
                 Categorical("interaction_only", [False, True], default=False),
             ]

@@ -26,7 +26,7 @@ class RandomKitchenSinks(FeatureTransformer):
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
         return ConfigurationSpace(
-            [
+            space=[
                 Float("gamma", (3.0517578125e-05, 8.0), default=1.0, log=True),
                 Integer("n_components", (50, 10000), default=100, log=True),
             ]

@@ -27,7 +27,7 @@ class SelectPercentile(FeatureSelector):
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
         return ConfigurationSpace(
-            [
+            space=[
                 Float("percentile", (1.0, 99.0), default=50.0),
                 Categorical("score_func", ["f_classif", "mutual_info"], default="f_classif"),
             ]

@@ -23,7 +23,7 @@ class SelectRates(FeatureSelector):
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
         return ConfigurationSpace(
-            [
+            space=[
                 Float("alpha", (0.01, 0.5), default=0.1),
                 Categorical("mode", ["fpr", "fdr", "fwe"], default="fpr"),
             ]

@@ -24,7 +24,7 @@ class TruncatedSVD(FeatureTransformer):
 
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
-        return ConfigurationSpace([Integer("target_dim", (10, 256), default=128, log=True)])
+        return ConfigurationSpace(space=[Integer("target_dim", (10, 256), default=128, log=True)])
 
     def _fit(self, X: np.ndarray, y: Any) -> None:
         n_samples, n_features = X.shape

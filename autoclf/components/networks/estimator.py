@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from ConfigSpace import ConfigurationSpace
@@ -32,6 +32,9 @@ from autoclf.components.networks.data import (
 from autoclf.components.networks.runtime import torch_session
 from autoclf.dataset.info import DatasetInfo
 from autoclf.soft_labels import check_soft_labels
+
+if TYPE_CHECKING:
+    from autoclf.components.networks.modules import TabularNetwork
 
 PREDICT_BATCH = 8192
 
@@ -167,7 +170,7 @@ class MLPClassifier(Component, ClassifierMixin, BaseEstimator):
             self.network_state_ = {k: v.detach().cpu().numpy().copy() for k, v in network.state_dict().items()}
         self.n_epochs_, self.best_epoch_ = result.n_epochs, result.best_epoch
         self.stopped_by_, self.history_ = result.stopped_by, result.history
-        self._network = network
+        self._network: TabularNetwork | None = network
         return self
 
     def _network_spec(
@@ -247,7 +250,7 @@ class MLPClassifier(Component, ClassifierMixin, BaseEstimator):
         super().__setstate__(state)
         self._network = None  # rebuilt on the first predict, on that machine's device
 
-    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
+    def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = False
         return tags

@@ -8,8 +8,8 @@ as those arguments plus a state dict and rebuilt anywhere.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
 import torch
 from torch import nn
@@ -79,6 +79,11 @@ class TabularInput(nn.Module):
     one so index 0 is "unknown"; a code above the largest seen at fit time also maps to "unknown".
     """
 
+    plain_index: torch.Tensor  # buffers
+    periodic_index: torch.Tensor
+    categorical_index: torch.Tensor
+    max_code: torch.Tensor
+
     def __init__(
         self, n_features: int, categorical_columns: Sequence[int] = (), cardinalities: Sequence[int] = (),
         embedding_dims: Sequence[int] = (), periodic_columns: Sequence[int] = (), periodic_sigma: float = 0.3,
@@ -95,7 +100,8 @@ class TabularInput(nn.Module):
         # cardinality counts the known codes; +1 row for "unknown"
         self.register_buffer("max_code", torch.tensor(list(cardinalities), dtype=torch.long) - 1, persistent=False)
         self.embeddings = nn.ModuleList(nn.Embedding(n + 1, d) for n, d in zip(cardinalities, embedding_dims))
-        for embedding in self.embeddings:  # unit-norm vectors on average, like a one-hot column (N(0, 1) overfits)
+        # unit-norm vectors on average, like a one-hot column (N(0, 1) overfits)
+        for embedding in cast(Iterable[nn.Embedding], self.embeddings):
             nn.init.normal_(embedding.weight, 0.0, embedding.embedding_dim**-0.5)
         self.periodic = PeriodicEmbedding(len(periodic), sigma=periodic_sigma) if periodic else None
         self.out_features = (len(plain) + sum(int(d) for d in embedding_dims)

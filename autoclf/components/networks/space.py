@@ -45,7 +45,7 @@ def network_space(info: DatasetInfo) -> ConfigurationSpace:
     numeric_embedding = Categorical("numeric_embedding", ["none", "periodic"], default=default_numeric_embedding(info))
     periodic_sigma = Float("periodic_sigma", (0.01, 3.0), default=0.3, log=True)
     space = ConfigurationSpace(
-        [
+        space=[
             architecture,
             n_layers,
             n_blocks,

@@ -31,7 +31,7 @@ class OneHot(Component, TransformerMixin, BaseEstimator):
 
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
-        return ConfigurationSpace([Float("min_frequency", (0.0001, 0.5), default=0.01, log=True)])
+        return ConfigurationSpace(space=[Float("min_frequency", (0.0001, 0.5), default=0.01, log=True)])
 
     def fit(self, X: Any, y: Any = None) -> "OneHot":
         validate_data(self, X, dtype=None, ensure_all_finite=False, reset=True)
@@ -56,5 +56,5 @@ class OneHot(Component, TransformerMixin, BaseEstimator):
             input_features = getattr(self, "feature_names_in_", default)
         return self.encoder_.get_feature_names_out(np.asarray(input_features, dtype=object))
 
-    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
+    def __sklearn_tags__(self):
         return encoder_tags(super().__sklearn_tags__())

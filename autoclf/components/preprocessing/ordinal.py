@@ -26,7 +26,7 @@ class Ordinal(Component, OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
-        return ConfigurationSpace([Float("min_frequency", (0.0001, 0.5), default=0.01, log=True)])
+        return ConfigurationSpace(space=[Float("min_frequency", (0.0001, 0.5), default=0.01, log=True)])
 
     def fit(self, X: Any, y: Any = None) -> "Ordinal":
         validate_data(self, X, dtype=None, ensure_all_finite=False, reset=True)
@@ -43,5 +43,5 @@ class Ordinal(Component, OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         validate_data(self, X, dtype=None, ensure_all_finite=False, reset=False)
         return self.encoder_.transform(as_category_strings(X))
 
-    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
+    def __sklearn_tags__(self):
         return encoder_tags(super().__sklearn_tags__())

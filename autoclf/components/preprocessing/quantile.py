@@ -31,7 +31,7 @@ class Quantile(Component, OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
         return ConfigurationSpace(
-            [
+            space=[
                 Integer("n_quantiles", (10, 2000), default=1000, log=True),
                 Categorical("output_distribution", ["uniform", "normal"], default="uniform"),
             ]
@@ -51,7 +51,7 @@ class Quantile(Component, OneToOneFeatureMixin, TransformerMixin, BaseEstimator)
         X = validate_data(self, X, dtype=np.float64, ensure_all_finite="allow-nan", reset=False)
         return self.transformer_.transform(X)
 
-    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
+    def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
         return tags

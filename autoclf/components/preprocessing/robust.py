@@ -28,7 +28,7 @@ class Robust(Component, OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
         return ConfigurationSpace(
-            [Float("q_min", (0.001, 0.3), default=0.25), Float("q_max", (0.7, 0.999), default=0.75)]
+            space=[Float("q_min", (0.001, 0.3), default=0.25), Float("q_max", (0.7, 0.999), default=0.75)]
         )
 
     def fit(self, X: Any, y: Any = None) -> "Robust":
@@ -41,7 +41,7 @@ class Robust(Component, OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         X = validate_data(self, X, dtype=np.float64, ensure_all_finite="allow-nan", reset=False)
         return self.scaler_.transform(X)
 
-    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
+    def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
         return tags

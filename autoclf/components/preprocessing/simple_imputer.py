@@ -40,7 +40,7 @@ class SimpleImputer(Component, _SimpleImputer):
     @classmethod
     def search_space(cls, info: DatasetInfo) -> ConfigurationSpace:
         return ConfigurationSpace(
-            [
+            space=[
                 Categorical("strategy", ["median", "mean", "most_frequent"], default="median"),
                 Categorical("add_indicator", [False, True], default=False),
             ]

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from autoclf.sources.base import Source, Split, Task
+from autoclf.tools.sources.base import Source, Split, Task
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +27,8 @@ def openml_source(spec: str) -> Source:
         if len(numbers) != 1:
             raise ValueError(f"openml:<suite id> takes one suite, got {spec!r}")
         suite = openml.study.get_suite(numbers[0])
+        if not suite.tasks:
+            raise ValueError(f"OpenML suite {numbers[0]} lists no tasks")
         return Source(f"openml suite {numbers[0]}", [_task(task_id) for task_id in suite.tasks])
     if kind == "task":
         return Source(f"openml tasks {ids}", [_task(task_id) for task_id in numbers])
@@ -55,8 +57,8 @@ def _task(task_id: int) -> Task:
         if folds != n_folds:
             logger.info("task %d has %d official folds; %d requested: using the official ones", task_id, n_folds,
                         folds)
-        return [tuple(np.asarray(part) for part in task.get_train_test_split_indices(fold=fold, repeat=0))
-                for fold in range(n_folds)]
+        splits = [task.get_train_test_split_indices(fold=fold, repeat=0) for fold in range(n_folds)]
+        return [(np.asarray(train), np.asarray(test)) for train, test in splits]
 
     qualities = dataset.qualities or {}
     return Task(name=str(dataset.name), openml_id=int(dataset.dataset_id), task_id=int(task_id),
@@ -70,8 +72,13 @@ def _dataset(data_id: int) -> Task:
     dataset = openml.datasets.get_dataset(data_id, download_data=True, download_qualities=False,
                                           download_features_meta_data=True)
 
+    target = dataset.default_target_attribute
+    if not target:
+        raise ValueError(f"OpenML data set {data_id} ({dataset.name}) declares no target column: use its task "
+                         "instead (openml:task=<id>)")
+
     def load() -> tuple[pd.DataFrame, pd.Series, dict[str, str]]:
-        return _load_dataset(dataset, dataset.default_target_attribute)
+        return _load_dataset(dataset, target)
 
     return Task(name=str(dataset.name), openml_id=int(data_id), n_rows=None, n_features=None, n_classes=None,
                 loader=load)

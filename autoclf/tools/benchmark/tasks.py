@@ -1,6 +1,6 @@
-"""Which tasks a benchmark runs: a suite name resolved to ``autoclf.sources`` tasks.
+"""Which tasks a benchmark runs: a suite name resolved to ``autoclf.tools.sources`` tasks.
 
-The data itself is read only through ``autoclf.sources`` (the interface the meta-database rebuild uses
+The data itself is read only through ``autoclf.tools.sources`` (the interface the meta-database rebuild uses
 too); this module only maps the benchmark's suite names (``quick``, ``cc18``, ``amlb``, a study id, a
 mirror folder) onto source specs, and falls back to the local mirror's suite columns when OpenML cannot
 be reached, so the same command works online and offline.
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from autoclf.sources import Source, Task, open_source
-from autoclf.sources.base import mirror_source
+from autoclf.tools.sources import Source, Task, open_source
+from autoclf.tools.sources.mirror import mirror_source
 
 logger = logging.getLogger(__name__)
 

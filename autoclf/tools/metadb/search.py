@@ -39,7 +39,7 @@ def search_one(source_spec: str, name: str, work: str, settings: SearchSettings)
     from autoclf.classifier import AutoClassifier
     from autoclf.metalearning.database import reference_space_hash
     from autoclf.metalearning.fingerprints import configuration_fingerprint, configuration_key
-    from autoclf.sources import open_source
+    from autoclf.tools.sources import open_source
 
     quiet_threads()
     task = open_source(source_spec).tasks([name])[0]
@@ -55,7 +55,9 @@ def search_one(source_spec: str, name: str, work: str, settings: SearchSettings)
     seconds = time.perf_counter() - started
     results = sorted(model.results_, key=lambda r: r.trial_id)
     successes = sorted((r for r in results if r.ok), key=lambda r: (r.loss, r.trial_id))
-    best, keys, families = [], set(), set()
+    best: list[dict[str, Any]] = []
+    keys: set[str] = set()
+    families: set[Any] = set()
     for result in successes:
         family = result.config.get("classifier:__choice__")
         config = plain(result.config)

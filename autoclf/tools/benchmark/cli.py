@@ -46,12 +46,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def run(args: argparse.Namespace) -> None:
-    from autoclf.benchmark.frameworks import available, parse_frameworks
-    from autoclf.benchmark.report import write_reports
-    from autoclf.benchmark.runner import BenchmarkConfig, collect, run_benchmark, write_config
-    from autoclf.benchmark.tasks import resolve_tasks
+    from autoclf.tools.benchmark.frameworks import available, parse_frameworks
+    from autoclf.tools.benchmark.publish import write_reports
+    from autoclf.tools.benchmark.runner import BenchmarkConfig, collect, run_benchmark, write_config
+    from autoclf.tools.benchmark.tasks import resolve_tasks
 
-    logging.getLogger("autoclf.benchmark").setLevel(logging.INFO)
+    logging.getLogger("autoclf.tools.benchmark").setLevel(logging.INFO)
     if not logging.getLogger().handlers:
         logging.basicConfig(format="%(asctime)s %(name)s %(levelname)s: %(message)s")
     out = Path(args.out)

@@ -4,7 +4,7 @@ Resumable by construction: each run writes one JSON file, named by its key, when
 run whose file exists is not repeated (``retry_failed`` repeats the failed ones). Stopping a benchmark
 and starting it again with the same command therefore loses at most the runs in flight.
 
-The parent process loads each task once through ``autoclf.sources``, writes the fold's train rows and test
+The parent process loads each task once through ``autoclf.tools.sources``, writes the fold's train rows and test
 features to parquet for the worker, and keeps the test labels to score the probabilities the worker
 returns: a framework never sees the labels it is scored on.
 """
@@ -30,10 +30,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from autoclf.benchmark import scoring
-from autoclf.benchmark.frameworks import Framework
-from autoclf.benchmark.isolation import run_limited
-from autoclf.benchmark.tasks import BenchTask
+from autoclf.tools.benchmark import scoring
+from autoclf.tools.benchmark.frameworks import Framework
+from autoclf.tools.benchmark.isolation import run_limited
+from autoclf.tools.benchmark.tasks import BenchTask
 
 logger = logging.getLogger(__name__)
 

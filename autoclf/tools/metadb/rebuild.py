@@ -3,9 +3,9 @@
 Phases, each per data set and written to ``work_dir`` when complete (a killed rebuild resumes where it
 stopped; copy ``work_dir`` to another machine and it resumes there):
 
-1. search (``rebuild_search``): a real cold autoclf search per data set;
+1. search (``search``): a real cold autoclf search per data set;
 2. meta-features: cheap, recomputed when ``metafeatures.py`` changes;
-3. matrix (``rebuild_matrix``): the candidates (each search's best few distinct configurations, and the
+3. matrix (``matrix``): the candidates (each search's best few distinct configurations, and the
    family defaults) evaluated on every data set with one protocol; new candidates only add cells;
 4. assemble: the database file from whatever is complete, with its provenance.
 """
@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from autoclf.metalearning.database import DEFAULT_SOURCE, Candidate, DatasetEntry, MetaDatabase, reference_space_hash
-from autoclf.metalearning.rebuild_jobs import run_jobs
-from autoclf.metalearning.rebuild_matrix import MatrixProtocol, evaluate_dataset, missing_cells, read_cells
-from autoclf.metalearning.rebuild_search import (
+from autoclf.tools.metadb.jobs import run_jobs
+from autoclf.tools.metadb.matrix import MatrixProtocol, evaluate_dataset, missing_cells, read_cells
+from autoclf.tools.metadb.search import (
     SearchSettings,
     plain,
     provenance,
@@ -52,7 +52,7 @@ def rebuild(source_spec: str, output: str | Path, work_dir: str | Path, settings
             names: list[str] | None = None, max_rows: int | None = None, phase: str = "all") -> MetaDatabase:
     """Run (or resume) the phases up to ``phase`` and write the database of what is complete to ``output``;
     "assemble" only computes missing meta-features and writes the database of the work done so far."""
-    from autoclf.sources import open_source
+    from autoclf.tools.sources import open_source
 
     if phase not in PHASES:
         raise ValueError(f"phase must be one of {PHASES}, got {phase!r}")
@@ -64,8 +64,8 @@ def rebuild(source_spec: str, output: str | Path, work_dir: str | Path, settings
     if phase != "assemble":
         run_jobs(search_one, [(source_spec, t.name, str(work), settings.search) for t in tasks
                               if not search_record_path(work, t.name).exists()], settings.workers)
-    searches = {t.name: _read(search_record_path(work, t.name)) for t in tasks}
-    searches = {name: record for name, record in searches.items() if record is not None}
+    read = {t.name: _read(search_record_path(work, t.name)) for t in tasks}
+    searches: dict[str, dict] = {name: record for name, record in read.items() if record is not None}
     run_jobs(metafeatures_one, [(source_spec, name, str(work), settings.metafeature_time_limit) for name in searches
                                 if not _metafeatures_current(work, name)], settings.workers)
     candidates = collect_candidates(list(searches.values()), settings.candidates_per_dataset, settings.search.include)
@@ -128,7 +128,7 @@ def metafeatures_one(source_spec: str, name: str, work: str, time_limit: float) 
     from autoclf.dataset.validator import InputValidator
     from autoclf.metalearning.database import content_hash, schema_hash
     from autoclf.metalearning.metafeatures import metafeatures_of_canonical
-    from autoclf.sources import open_source
+    from autoclf.tools.sources import open_source
 
     quiet_threads()
     task = open_source(source_spec).tasks([name])[0]

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from autoclf.metalearning.rebuild_search import provenance, quiet_threads, slug, write_json
+from autoclf.tools.metadb.search import provenance, quiet_threads, slug, write_json
 
 #: cells written to disk after this many evaluations (and at the end)
 SAVE_EVERY = 5
@@ -69,7 +69,7 @@ def evaluate_dataset(source_spec: str, name: str, work: str, protocol: MatrixPro
     from autoclf.evaluation.worker import Worker
     from autoclf.metalearning.warmstart import adapt_configuration
     from autoclf.metrics import get_metric
-    from autoclf.sources import open_source
+    from autoclf.tools.sources import open_source
 
     quiet_threads()
     todo = missing_cells(work, name, candidates, protocol)

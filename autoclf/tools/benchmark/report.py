@@ -1,5 +1,5 @@
-"""Reports of a benchmark: results.csv, summary.md (per-task table, mean rank, wins/ties/losses, normalised
-score) and PNG plots (see ``plots``).
+"""The tables of a benchmark report: summary.md's per-task table, mean rank, wins/ties/losses, normalised
+score (``publish`` writes them with the plots).
 
 Failed runs already carry the constant predictor's scores (the runner imputes them, as the AMLB does), so
 every summary here counts a failure as the worst sensible result instead of dropping the task, which
@@ -10,15 +10,11 @@ framework has a result at that budget (a benchmark still running, or a framework
 from __future__ import annotations
 
 import json
-import logging
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from autoclf.benchmark import scoring
-
-logger = logging.getLogger(__name__)
+from autoclf.tools.benchmark import scoring
 
 #: two main-metric values closer than this count as a tie in wins/ties/losses
 TIE_TOLERANCE = 1e-3
@@ -204,29 +200,3 @@ def _markdown(frame: pd.DataFrame, floatfmt: str = ".4f") -> str:
             for i, row in zip(frame.index, frame.itertuples(index=False))]
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
-
-
-def write_reports(results: pd.DataFrame, out: Path, pair: list[str] | None = None) -> list[Path]:
-    """results.csv, summary.md and the PNG plots under ``out``; returns the paths written."""
-    out = Path(out)
-    if results.empty:
-        logger.warning("no results under %s: nothing to report", out)
-        return []
-    written = [out / "results.csv", out / "summary.md"]
-    results.to_csv(written[0], index=False)
-    written[1].write_text(summary_markdown(results))
-    from autoclf.benchmark import plots
-
-    written += plots.write_plots(results, out, pair=pair or _configured_pair(out))
-    return written
-
-
-def _configured_pair(out: Path) -> list[str] | None:
-    """The first two frameworks in the order the benchmark was configured (e.g. autoclf vs hgb)."""
-    import json
-
-    try:
-        names = [framework["name"] for framework in json.loads((out / "config.json").read_text())["frameworks"]]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return names[:2] if len(names) >= 2 else None

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from autoclf.benchmark import report
+from autoclf.tools.benchmark import report
 
 logger = logging.getLogger(__name__)
 
