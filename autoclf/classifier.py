@@ -319,8 +319,8 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
     def _runner(self, store, warm: list[str]):
         """Where trials run: one worker process, or Dask (``n_jobs`` > 1 or a ``dask_client``)."""
 
-        from autoclf.evaluation.worker import RECYCLE_GROWTH_MB, Worker
-        from autoclf.parallel.runner import SerialRunner
+        from autoclf.execution.worker import RECYCLE_GROWTH_MB, Worker
+        from autoclf.execution.runner import SerialRunner
 
         # a worker holds the task's data once it ran a trial: growth by that much is not worth a new worker
         task_mb = (store.root / "task.joblib").stat().st_size / 2**20
@@ -334,7 +334,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         n_jobs = self._n_jobs()
         if self.dask_client is None and n_jobs == 1:
             return serial()
-        from autoclf.parallel.dask_runner import DaskRunner
+        from autoclf.execution.dask_runner import DaskRunner
 
         return DaskRunner(store, n_workers=n_jobs, memory_limit_mb=self.memory_limit, client=self.dask_client,
                           shared_store=self.shared_tmp_folder, warm=warm)

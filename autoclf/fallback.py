@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from autoclf.evaluation.result import SUCCESS, TrialResult
+from autoclf.evaluation.result import Status
 
 logger = logging.getLogger(__name__)
 
@@ -22,10 +23,10 @@ FALLBACK_ROWS = 5000
 FALLBACK_ITERATIONS = 30
 FALLBACK_NAME = "fallback"
 #: what to do about each way a trial can fail, for the message of a fit without a successful trial
-ADVICE = {
-    "timeout": "give more time_left or per_run_time_limit",
-    "memout": "give more memory_limit, or fewer rows",
-    "crashed": "see each trial's error in results_ (keep_tmp=True keeps the run folder)",
+ADVICE: dict[str, str] = {
+    Status.TIMEOUT: "give more time_left or per_run_time_limit",
+    Status.MEMOUT: "give more memory_limit, or fewer rows",
+    Status.CRASHED: "see each trial's error in results_ (keep_tmp=True keeps the run folder)",
 }
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from autoclf.configspace.pipeline import describe_pipeline
-from autoclf.evaluation.result import SUCCESS, TrialResult
+from autoclf.evaluation.result import STATUSES, TrialResult
 
 PIPELINE_COLUMNS = ["classifier", "feature_preprocessor", "imputation", "encoding", "scaling", "balancing"]
 
@@ -90,7 +90,7 @@ def sprint_statistics(results: list[TrialResult], metric_name: str, best: TrialR
         f"  metric: {metric_name}",
         best_line,
         f"  trials: {len(trials)}",
-        *(f"    {status}: {counts.get(status, 0)}" for status in (SUCCESS, "crashed", "timeout", "memout")),
+        *(f"    {status}: {counts.get(status, 0)}" for status in STATUSES),
         f"  fit wall time: {seconds:.1f} s",
     ]
     return "\n".join(lines)

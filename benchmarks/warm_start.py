@@ -42,7 +42,7 @@ def run_one(name: str, variant: str, budget: float, seed: int, metadb: str, out:
     from threadpoolctl import threadpool_limits
 
     from autoclf import AutoClassifier
-    from autoclf.evaluation.worker import Worker
+    from autoclf.execution.worker import Worker
     from autoclf.metalearning.database import load_database
     from autoclf.metrics import get_metric
     from autoclf.tools.sources import open_source

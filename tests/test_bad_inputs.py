@@ -192,7 +192,7 @@ def warm_forkserver():
     """Start the trial workers' forkserver (imports of scikit-learn and every component) once, off the clock:
     on a busy machine the first start alone can take longer than the small budgets used here, and what is
     tested is how input is handled, not a cold start."""
-    from autoclf.evaluation.worker import Worker
+    from autoclf.execution.worker import Worker
 
     worker = Worker()
     worker.ensure_started()

@@ -10,7 +10,7 @@ import time
 import numpy as np
 import pytest
 
-from autoclf.evaluation.worker import Worker
+from autoclf.execution.worker import Worker
 
 
 def add(a, b):
@@ -100,7 +100,7 @@ def test_launch_returns_before_the_imports_and_the_first_call_waits_for_them(tmp
     script = tmp_path / "launch.py"
     script.write_text(textwrap.dedent("""
         import json, time
-        from autoclf.evaluation.worker import Worker
+        from autoclf.execution.worker import Worker
 
         def add(a, b):
             return a + b

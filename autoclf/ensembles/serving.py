@@ -26,6 +26,7 @@ from autoclf.ensembles.stacking import StackingEnsemble
 from autoclf.ensembles.weighted import WeightedEnsemble
 from autoclf.evaluation.result import TrialResult
 from autoclf.evaluation.run_store import RunStore
+from autoclf.evaluation.result import Status
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def refit_members(runner: Any, store: RunStore, trial_ids: list[int], results: d
         except KeyboardInterrupt:
             runner.kill()
             break
-        if outcome.status != "success":
+        if outcome.status != Status.SUCCESS:
             logger.warning("refit of trial %d failed (%s); serving trial models from here on", trial_id,
                            outcome.status)
             break

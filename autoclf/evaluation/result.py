@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
 
-SUCCESS = "success"
-CRASHED = "crashed"
-TIMEOUT = "timeout"
-MEMOUT = "memout"
-STATUSES = (SUCCESS, CRASHED, TIMEOUT, MEMOUT)
+
+class Status(StrEnum):
+    """How a call ended: one vocabulary for the worker, the run store, SMAC's mapping and the reports.
+
+    A StrEnum: equal to its string, so stored records and JSON keep plain "success", "timeout", ..."""
+
+    SUCCESS = "success"
+    CRASHED = "crashed"  # raised, or its process died (even by os.abort() or a segfault)
+    TIMEOUT = "timeout"  # over its time limit (or the fit's deadline): killed
+    MEMOUT = "memout"  # over its memory limit: killed
+
+
+SUCCESS, CRASHED, TIMEOUT, MEMOUT = Status.SUCCESS, Status.CRASHED, Status.TIMEOUT, Status.MEMOUT
+STATUSES = tuple(Status)
 
 
 @dataclass

@@ -128,6 +128,6 @@ def _refit_modules(store_root: str, config: dict[str, Any], *rest: Any) -> tuple
     return _modules_for(store_root, config)
 
 
-# what the worker imports before a call's clock starts (``autoclf.evaluation.worker``)
+# what the worker imports before a call's clock starts (``autoclf.execution.worker``)
 run_trial.modules_needed = _trial_modules  # type: ignore[attr-defined]
 refit.modules_needed = _refit_modules  # type: ignore[attr-defined]

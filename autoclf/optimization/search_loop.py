@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from autoclf.evaluation.result import SUCCESS, TIMEOUT, TrialResult
 from autoclf.evaluation.run_store import RunStore
 from autoclf.evaluation.trial import run_trial
-from autoclf.evaluation.worker import CallOutcome
+from autoclf.execution.worker import CallOutcome
 from autoclf.optimization.smac_proposer import Proposal, SmacProposer
-from autoclf.parallel.runner import TrialRunner
+from autoclf.execution.runner import TrialRunner
 
 logger = logging.getLogger(__name__)
 

@@ -17,6 +17,8 @@ from typing import Any
 
 from ConfigSpace import Configuration, ConfigurationSpace
 
+from autoclf.evaluation.result import Status
+
 logger = logging.getLogger(__name__)
 
 ORIGIN_DEFAULT = "default"
@@ -107,12 +109,12 @@ class SmacProposer:
     def tell(self, proposal: Proposal, loss: float, status: str, duration: float) -> None:
         from smac.runhistory import StatusType, TrialValue
 
-        smac_status = {
-            "success": StatusType.SUCCESS,
-            "crashed": StatusType.CRASHED,
-            "timeout": StatusType.TIMEOUT,
-            "memout": StatusType.MEMORYOUT,
-        }[status]
+        smac_status: StatusType = {
+            Status.SUCCESS: StatusType.SUCCESS,
+            Status.CRASHED: StatusType.CRASHED,
+            Status.TIMEOUT: StatusType.TIMEOUT,
+            Status.MEMOUT: StatusType.MEMORYOUT,
+        }[Status(status)]
         with _smac_noise_silenced():
             self._smac.tell(proposal.info, TrialValue(cost=loss, time=duration, status=smac_status), save=False)
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import psutil
+from autoclf.execution.memory import tree_memory_mb
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def run_limited(command: list[str], time_limit: float, memory_limit_mb: float, l
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
         try:
             while process.poll() is None:
-                rss, pss = _tree_memory_mb(process.pid)
+                rss, pss = tree_memory_mb(process.pid, proportional=True)
                 peak, peak_pss = max(peak, rss), max(peak_pss, pss)
                 if stop is not None and stop.is_set():
                     status = "interrupted"
@@ -73,24 +73,6 @@ def run_limited(command: list[str], time_limit: float, memory_limit_mb: float, l
     if status is None:
         status = "ok" if process.returncode == 0 else "error"
     return Outcome(status, process.returncode, wall, peak, peak_pss)
-
-
-def _tree_memory_mb(pid: int) -> tuple[float, float]:
-    """(summed resident set size, summed proportional set size) of the process tree, in MB."""
-    try:
-        root = psutil.Process(pid)
-        processes = [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return 0.0, 0.0
-    rss = pss = 0
-    for process in processes:
-        try:
-            info = process.memory_full_info()  # reads smaps_rollup on Linux: ~1 ms a process
-            rss += info.rss
-            pss += getattr(info, "pss", info.rss)
-        except psutil.Error:
-            pass
-    return rss / 2**20, pss / 2**20
 
 
 def _kill_group(pid: int) -> None:

@@ -34,12 +34,12 @@ from autoclf.tools.benchmark import scoring
 from autoclf.tools.benchmark.frameworks import Framework
 from autoclf.tools.benchmark.isolation import run_limited
 from autoclf.tools.benchmark.tasks import BenchTask
+from autoclf.tools.provenance import REPOSITORY, git_commit
 
 logger = logging.getLogger(__name__)
 
 TARGET = "__target__"
 WORKER = Path(__file__).resolve().with_name("fit_worker.py")
-REPOSITORY = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -258,22 +258,8 @@ def write_config(config: BenchmarkConfig, tasks: list[BenchTask], argv: list[str
     settings = asdict(config)
     settings["frameworks"] = [asdict(framework) for framework in config.frameworks]
     settings.update(out=str(config.out), tasks=[task.name for task in tasks], command=argv or sys.argv,
-                    python=sys.version.split()[0], commit=_git_commit())
+                    python=sys.version.split()[0], commit=git_commit())
     (config.out / "config.json").write_text(json.dumps(settings, indent=1, default=str))
-
-
-def _git_commit() -> str:
-    """The commit of the benchmarked tree ("+dirty" with uncommitted changes), or "" outside a checkout."""
-    import subprocess
-
-    try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPOSITORY, capture_output=True, text=True,
-                                timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "autoclf"], cwd=REPOSITORY,
-                               capture_output=True, text=True, timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return commit + ("+dirty" if commit and dirty else "")
 
 
 def _environment(framework: Framework, jobs: int) -> dict[str, str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from autoclf.tools.provenance import REPOSITORY
 from autoclf.tools.sources import Source, Task, open_source
 from autoclf.tools.sources.mirror import mirror_source
 
@@ -22,7 +23,6 @@ logger = logging.getLogger(__name__)
 
 #: OpenML study ids of the suites everyone reports on, and the manifest column value of each in a mirror
 SUITES: dict[str, tuple[int, str]] = {"cc18": (99, "cc18"), "amlb": (271, "amlb")}
-REPOSITORY = Path(__file__).resolve().parents[2]
 #: suites listed in a file of data/ (shipped in the wheel), read from the mirror
 LISTED_SUITES = {"quick": "benchmark_suite.csv", "race": "race_suite.csv"}
 

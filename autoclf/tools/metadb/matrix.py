@@ -66,7 +66,7 @@ def evaluate_dataset(source_spec: str, name: str, work: str, protocol: MatrixPro
     from autoclf.dataset.validator import InputValidator
     from autoclf.evaluation.run_store import RunStore, TrialTask
     from autoclf.evaluation.splitting import make_splits
-    from autoclf.evaluation.worker import Worker
+    from autoclf.execution.worker import Worker
     from autoclf.metalearning.warmstart import adapt_configuration
     from autoclf.metrics import get_metric
     from autoclf.tools.sources import open_source

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from autoclf.tools.provenance import git_commit
 
 #: configurations kept in full per search: the best distinct ones, then each classifier family's best
 KEEP_BEST = 10
@@ -86,22 +87,10 @@ def search_one(source_spec: str, name: str, work: str, settings: SearchSettings)
 
 def provenance(load_before: float | None = None) -> dict[str, Any]:
     """Where a result came from: the commit, the machine and its load."""
-    return {"commit": git_commit(), "cores": os.cpu_count(), "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    return {"commit": git_commit(short=True) or None, "cores": os.cpu_count(),
+            "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
             "load_average": [round(load_before, 2) if load_before is not None else None,
                              round(os.getloadavg()[0], 2)]}
-
-
-def git_commit() -> str | None:
-    """The commit of the autoclf source tree running, with "+dirty" for uncommitted changes; None outside git."""
-    root = Path(__file__).resolve().parents[2]
-    try:
-        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True, timeout=10, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no", "autoclf"],
-                               capture_output=True, text=True, timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return commit + ("+dirty" if dirty else "")
 
 
 def quiet_threads() -> None:

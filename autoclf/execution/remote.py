@@ -1,7 +1,7 @@
 """What runs inside a Dask worker process: each call goes to a limited worker process of its own.
 
 A Dask worker cannot kill a task that overruns (tasks are threads), so every Dask worker keeps one
-``autoclf.evaluation.worker.Worker`` - a forked child that the Dask worker watches and kills on time or
+``autoclf.execution.worker.Worker`` - a forked child that the Dask worker watches and kills on time or
 memory, as the serial path does. When the run store is not on a shared path, the task data arrives as a
 Dask object, is written once to a store local to this worker process, and the trial's predictions and
 model go back to the caller as the task's result.
@@ -20,7 +20,8 @@ from typing import Any
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from autoclf.evaluation.run_store import RunStore, TrialTask
-from autoclf.evaluation.worker import CallOutcome, Worker
+from autoclf.execution.worker import CallOutcome, Worker
+from autoclf.evaluation.result import Status
 
 _worker: Worker | None = None
 _local_stores: dict[str, Path] = {}
@@ -47,7 +48,7 @@ def execute(
         args = (str(local_root), *args[1:])
     outcome = worker.call(function, args, time_limit=time_limit, memory_limit_mb=memory_limit_mb)
     artifacts = None
-    if local_root is not None and trial_id is not None and outcome.status == "success":
+    if local_root is not None and trial_id is not None and outcome.status == Status.SUCCESS:
         store = RunStore(local_root)
         artifacts = (store.predictions(trial_id), store.model(trial_id) if store.has_model(trial_id) else None)
         store.discard_artifacts(trial_id)

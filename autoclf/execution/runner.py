@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from autoclf.evaluation.worker import CallOutcome, Worker
+from autoclf.execution.worker import CallOutcome, Worker
 
 
 class TrialRunner(Protocol):
@@ -36,7 +36,7 @@ class TrialRunner(Protocol):
 
 
 class SerialRunner:
-    """One trial at a time in one long-lived worker process (``autoclf.evaluation.worker.Worker``)."""
+    """One trial at a time in one long-lived worker process (``autoclf.execution.worker.Worker``)."""
 
     capacity = 1
 

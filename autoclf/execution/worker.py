@@ -9,7 +9,6 @@ hold even when the trial is stuck in C code that ignores signals.
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import logging
 import multiprocessing as mp
@@ -24,12 +23,16 @@ from typing import TYPE_CHECKING, Any
 
 import psutil
 
+from autoclf.execution.memory import MemoryWatcher
+from autoclf.execution.mp_workarounds import forkserver_running, main_without_phantom_file, start_forkserver
+from autoclf.evaluation.result import Status
+
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
 logger = logging.getLogger(__name__)
 
-PRELOAD_MODULES = ["autoclf.evaluation.preload"]
+PRELOAD_MODULES = ["autoclf.execution.preload"]
 _POLL_SECONDS = 0.05
 _START_TIMEOUT_SECONDS = 300
 #: a worker that has grown by more than this since it was ready (torch imported for a network trial, a
@@ -75,11 +78,11 @@ def _serve(connection, n_threads: int, warm: Sequence[str] = (), owner: int | No
         started = time.perf_counter()
         try:
             value = function(*args)
-            reply = ("success", value, "")
+            reply = (Status.SUCCESS, value, "")
         except MemoryError:
-            reply = ("memout", None, traceback.format_exc(limit=5))
+            reply = (Status.MEMOUT, None, traceback.format_exc(limit=5))
         except BaseException:  # a trial's own failure is data, not a reason to stop the worker
-            reply = ("crashed", None, traceback.format_exc(limit=20))
+            reply = (Status.CRASHED, None, traceback.format_exc(limit=20))
         connection.send((*reply, time.perf_counter() - started))
 
 
@@ -124,25 +127,6 @@ def _import_what_the_call_needs(connection, function: Callable[..., Any], args: 
     connection.send(("prepared", None))
 
 
-@contextlib.contextmanager
-def _main_without_phantom_file():
-    """Hide ``__main__.__file__`` while starting a process when it names no file (``python -``, some shells).
-
-    multiprocessing re-runs the parent's main file in the child; for "<stdin>" that fails and every trial
-    would crash. Real script files are kept: they may define components the trials unpickle.
-    """
-    main = sys.modules.get("__main__")
-    path = getattr(main, "__file__", None)
-    phantom = path is not None and not os.path.isfile(path)
-    if phantom:
-        del main.__file__
-    try:
-        yield
-    finally:
-        if phantom:
-            main.__file__ = path
-
-
 class Worker:
     """One worker process, restarted on demand, that runs calls under limits."""
 
@@ -169,14 +153,12 @@ class Worker:
         """
         if self.alive:
             return
-        from multiprocessing import forkserver
-
-        if getattr(forkserver._forkserver, "_forkserver_pid", None) is not None:  # the server runs
+        if forkserver_running():
             self._spawn()
             return
         mp.get_context("forkserver").set_forkserver_preload(self.preload + self.warm)
-        with _main_without_phantom_file():
-            forkserver.ensure_running()  # returns at once; the new server imports the preload modules meanwhile
+        with main_without_phantom_file():
+            start_forkserver()  # returns at once; the new server imports the preload modules meanwhile
 
     def _spawn(self) -> None:
         context = mp.get_context("forkserver")
@@ -184,7 +166,7 @@ class Worker:
         parent_end, child_end = context.Pipe()
         process = context.Process(target=_serve, args=(child_end, self.n_threads, self.warm, os.getpid()),
                                   daemon=True)
-        with _main_without_phantom_file():
+        with main_without_phantom_file():
             process.start()
         child_end.close()
         self._process, self._connection, self._ready = process, parent_end, False
@@ -203,7 +185,7 @@ class Worker:
             raise RuntimeError(f"the trial worker did not start within {max(timeout, 0.0):.1f} s")
         self._ready = True
         assert self._process.pid is not None  # started
-        self._ready_mb = _MemoryWatcher(self._process.pid).sample()
+        self._ready_mb = MemoryWatcher(self._process.pid).sample()
 
     def ensure_started(self, timeout: float = _START_TIMEOUT_SECONDS) -> bool:
         """Start the worker now if it is not running, so its start-up is not charged to the next call.
@@ -238,7 +220,7 @@ class Worker:
         past ``deadline`` (a time.perf_counter() value: the fit's), so an import after a recycled worker cannot
         push a trial or a refit beyond the fit's budget."""
         if not self.ensure_started(_START_TIMEOUT_SECONDS if time_limit is None else time_limit):
-            return CallOutcome("timeout", error="the worker did not start within the call's time limit")
+            return CallOutcome(Status.TIMEOUT, error="the worker did not start within the call's time limit")
         assert self._process is not None and self._connection is not None
         assert self._process.pid is not None  # started
         started = time.perf_counter()
@@ -246,8 +228,8 @@ class Worker:
             self._connection.send((function, args))
         except (BrokenPipeError, OSError) as error:
             self.stop()
-            return CallOutcome("crashed", error=f"worker unreachable: {error}")
-        watcher = _MemoryWatcher(self._process.pid)
+            return CallOutcome(Status.CRASHED, error=f"worker unreachable: {error}")
+        watcher = MemoryWatcher(self._process.pid)
         preparing_since: float | None = None  # the worker is importing what the call needs: clock paused
         while True:
             elapsed = time.perf_counter() - started
@@ -272,30 +254,30 @@ class Worker:
             if memory_limit_mb is not None and rss > memory_limit_mb:
                 self.kill()
                 return CallOutcome(
-                    "memout",
+                    Status.MEMOUT,
                     error=f"worker used {rss:.0f} MB, over the memory limit of {memory_limit_mb:.0f} MB",
                     seconds=elapsed,
                     peak_memory_mb=watcher.peak_mb,
                 )
             if preparing_since is not None and time.perf_counter() - preparing_since > _START_TIMEOUT_SECONDS:
                 self.kill()
-                return CallOutcome("timeout", error=f"importing what the call needs took over "
+                return CallOutcome(Status.TIMEOUT, error=f"importing what the call needs took over "
                                                     f"{_START_TIMEOUT_SECONDS} s", seconds=elapsed)
             if deadline is not None and time.perf_counter() > deadline:
                 self.kill()
-                return CallOutcome("timeout", error="the fit's deadline came first"
+                return CallOutcome(Status.TIMEOUT, error="the fit's deadline came first"
                                    + (" (while importing what the call needs)" if preparing_since is not None else ""),
                                    seconds=elapsed, peak_memory_mb=watcher.peak_mb)
             if time_limit is not None and elapsed > time_limit and preparing_since is None:
                 self.kill()
                 return CallOutcome(
-                    "timeout",
+                    Status.TIMEOUT,
                     error=f"over the time limit of {time_limit:.1f} s",
                     seconds=elapsed,
                     peak_memory_mb=watcher.peak_mb,
                 )
 
-    def _recycle_if_grown(self, watcher: "_MemoryWatcher") -> None:
+    def _recycle_if_grown(self, watcher: "MemoryWatcher") -> None:
         """Replace a worker that has grown since it was ready by a fresh fork, started at once so that it is
         ready (a fraction of a second) before the next call; what the next call needs it imports again."""
         if self.recycle_growth_mb is None or watcher.sample() - self._ready_mb <= self.recycle_growth_mb:
@@ -304,11 +286,11 @@ class Worker:
         self.recycled += 1
         self._spawn()
 
-    def _died(self, started: float, watcher: "_MemoryWatcher") -> CallOutcome:
+    def _died(self, started: float, watcher: "MemoryWatcher") -> CallOutcome:
         code = self._process.exitcode if self._process is not None else None
         self.kill()
         return CallOutcome(
-            "crashed",
+            Status.CRASHED,
             error=f"worker process died (exit code {code})",
             seconds=time.perf_counter() - started,
             peak_memory_mb=watcher.peak_mb,
@@ -349,27 +331,3 @@ class Worker:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-
-class _MemoryWatcher:
-    """Resident memory of a process tree, sampled by the parent."""
-
-    def __init__(self, pid: int):
-        self.pid = pid
-        self.peak_mb = 0.0
-
-    def sample(self) -> float:
-        try:
-            process = psutil.Process(self.pid)
-            rss = process.memory_info().rss
-            for child in process.children(recursive=True):
-                try:
-                    rss += child.memory_info().rss
-                except psutil.NoSuchProcess:
-                    pass
-        except psutil.NoSuchProcess:
-            return 0.0
-        mb = rss / 2**20
-        self.peak_mb = max(self.peak_mb, mb)
-        return mb
-

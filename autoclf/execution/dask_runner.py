@@ -2,7 +2,7 @@
 
 Why our own runner rather than SMAC's DaskParallelRunner: autoclf owns the clock, the trial limits and the
 run store (ask/tell), and a Dask task cannot be killed. Each task therefore hands its call to a limited
-child process of the Dask worker (``autoclf.parallel.remote``), exactly as the serial path does, and the
+child process of the Dask worker (``autoclf.execution.remote``), exactly as the serial path does, and the
 search loop keeps ``capacity`` trials in flight, asking SMAC for a new configuration as each one finishes.
 
 The run store: a LocalCluster shares this machine's disk, so trials write to the store directly. On a
@@ -21,7 +21,8 @@ from typing import Any, cast
 
 from autoclf.evaluation.run_store import RunStore
 from autoclf.evaluation.trial import run_trial
-from autoclf.evaluation.worker import CallOutcome
+from autoclf.execution.worker import CallOutcome
+from autoclf.evaluation.result import Status
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ class DaskRunner:
                 self._config.__exit__(None, None, None)
                 raise
             self.client = Client(self._cluster)
-            from autoclf.parallel.remote import LaunchLimitedWorker
+            from autoclf.execution.remote import LaunchLimitedWorker
 
             self.client.register_plugin(LaunchLimitedWorker(self.warm))  # each worker spawns its child at start
             self._cluster.scale(n_workers)  # returns at once: the workers start while fit builds the optimiser
@@ -92,7 +93,7 @@ class DaskRunner:
         the task data to them when the run store is not shared. A dead worker is restarted by its nanny."""
         if self._ready:
             return True
-        from autoclf.parallel.remote import start_limited_worker
+        from autoclf.execution.remote import start_limited_worker
 
         try:
             if self._own:
@@ -127,7 +128,7 @@ class DaskRunner:
                 del self._in_flight[expiring]
                 expiring.cancel()
                 logger.warning("trial %d: no answer from its Dask worker within its time limit", trial_id)
-                return trial_id, CallOutcome("timeout", error="no answer from the Dask worker within the limit")
+                return trial_id, CallOutcome(Status.TIMEOUT, error="no answer from the Dask worker within the limit")
             try:
                 done = wait(list(self._in_flight), timeout=remaining, return_when="FIRST_COMPLETED").done
             except TimeoutError:
@@ -148,7 +149,7 @@ class DaskRunner:
             future.result(timeout=timeout)
         except TimeoutError:
             future.cancel()
-            return CallOutcome("timeout", error="no answer from the Dask worker within the limit")
+            return CallOutcome(Status.TIMEOUT, error="no answer from the Dask worker within the limit")
         except Exception:  # noqa: S110  (reported by _outcome below)
             pass
         return self._outcome(future, None)
@@ -175,7 +176,7 @@ class DaskRunner:
         self.close()
 
     def _submit(self, function, args, trial_id, time_limit, memory_limit_mb):
-        from autoclf.parallel.remote import execute
+        from autoclf.execution.remote import execute
 
         if self._task is not None and self._task.status != "finished":  # every replica died with its workers
             logger.warning("the task data was lost with a Dask worker; sending it again")
@@ -193,7 +194,7 @@ class DaskRunner:
             outcome, artifacts = future.result()
         except Exception as error:  # the Dask worker died (KilledWorker) or the task was lost
             logger.warning("Dask task of trial %s failed: %r", trial_id, error)
-            return CallOutcome("crashed", error=f"Dask worker lost during the call: {error!r}")
+            return CallOutcome(Status.CRASHED, error=f"Dask worker lost during the call: {error!r}")
         if artifacts is not None and trial_id is not None:
             self.store.write_artifacts(trial_id, *artifacts)
         return outcome
