@@ -329,7 +329,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         @contextmanager
         def serial():
             with Worker(n_threads=1, warm=warm, recycle_growth_mb=recycle_growth_mb) as worker:
-                yield SerialRunner(worker)
+                yield SerialRunner(worker, str(store.root))
 
         n_jobs = self._n_jobs()
         if self.dask_client is None and n_jobs == 1:

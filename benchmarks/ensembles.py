@@ -34,6 +34,7 @@ from threadpoolctl import threadpool_limits
 
 from autoclf import AutoClassifier
 from autoclf.ensembles.builder import EnsembleBuilder, stacking_model, trial_model
+from autoclf.evaluation.request import TrialRequest
 from autoclf.evaluation.run_store import RunStore
 from autoclf.evaluation.trial import full_probabilities, refit
 from autoclf.metrics import get_metric
@@ -97,7 +98,7 @@ def run_one(openml_id: int, budget: float, folder: Path, plot: Path | None) -> l
             test_proba[trial_id, False] = full_probabilities(trial_model(store, trial_id, n_classes), X_test_c,
                                                              n_classes)
             tick = time.perf_counter()
-            refitted = refit(str(store.root), by_id[trial_id].config, 0)
+            refitted = refit(str(store.root), TrialRequest(dict(by_id[trial_id].config), 0, None))
             refit_seconds[trial_id] = time.perf_counter() - tick
             test_proba[trial_id, True] = full_probabilities(refitted, X_test_c, n_classes)
 

@@ -26,6 +26,7 @@ from autoclf.ensembles.stacking import StackingEnsemble
 from autoclf.ensembles.weighted import WeightedEnsemble
 from autoclf.evaluation.result import TrialResult
 from autoclf.evaluation.run_store import RunStore
+from autoclf.evaluation.request import TrialRequest
 from autoclf.evaluation.result import Status
 
 logger = logging.getLogger(__name__)
@@ -60,8 +61,6 @@ def refit_members(runner: Any, store: RunStore, trial_ids: list[int], results: d
     A refit that fails or is killed ends refitting (restarting the worker would cost seconds of imports);
     members not refit keep their trial model, which is still a valid (if less trained) model.
     """
-    from autoclf.evaluation.trial import refit
-
     refitted: dict[int, Any] = {}
     skipped: list[int] = []
     for index, trial_id in enumerate(trial_ids):
@@ -74,8 +73,8 @@ def refit_members(runner: Any, store: RunStore, trial_ids: list[int], results: d
             skipped.append(trial_id)
             continue
         try:
-            outcome = runner.call(refit, (str(store.root), results[trial_id].config, seed, available),
-                                  time_limit=available, memory_limit_mb=memory_limit_mb, deadline=deadline - loading)
+            outcome = runner.refit(TrialRequest(dict(results[trial_id].config), seed, available, memory_limit_mb,
+                                                 deadline=deadline - loading))
         except KeyboardInterrupt:
             runner.kill()
             break

@@ -13,6 +13,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from autoclf.budget import trial_deadline
 from autoclf.configspace.pipeline import ClassifierPipeline, build_pipeline, scale_iterations
+from autoclf.evaluation.request import TrialRequest
 from autoclf.evaluation.run_store import RunStore, TrialTask
 
 _tasks: dict[str, TrialTask] = {}  # per worker process: the task is read from disk once, not per trial
@@ -41,22 +42,16 @@ def full_probabilities(model: ClassifierPipeline, X: Any, n_classes: int) -> np.
 FIT_SHARE = 0.85
 
 
-def run_trial(
-    store_root: str,
-    trial_id: int,
-    config: dict[str, Any],
-    seed: int,
-    time_limit: float | None = None,
-    keep_model: bool = True,
-    budget: float | None = None,
-) -> dict:
+def run_trial(store_root: str, request: TrialRequest) -> dict:
     """Fit ``config`` on every split; returns loss, score and timing, writes artifacts to the store.
 
-    Components that can stop early (networks) see each fit's share of ``time_limit`` through
-    ``autoclf.budget.seconds_left()``. ``budget`` < 1 (multi-fidelity search) cuts the classifier's
+    Components that can stop early (networks) see each fit's share of the time limit through
+    ``autoclf.budget.seconds_left()``. A fidelity < 1 (multi-fidelity search) cuts the classifier's
     iterations to that fraction, or, for classifiers without iterations, its training rows; the held-out
-    rows stay whole so losses at every budget are comparable.
+    rows stay whole so losses at every fidelity are comparable.
     """
+    assert request.trial_id is not None, "a trial request names its trial"
+    config, seed, time_limit, budget = request.config, request.seed, request.time_limit, request.fidelity
     task = load_task(store_root)
     started = time.perf_counter()
     n_rows = len(task.y)
@@ -83,8 +78,8 @@ def run_trial(
     if not np.isfinite(loss):
         raise ValueError(f"the metric {task.metric.name} gave a non-finite loss")
     fit_seconds = time.perf_counter() - started
-    kept = (models[0] if len(models) == 1 else models) if keep_model else None
-    RunStore(store_root).write_artifacts(trial_id, predictions, kept)
+    kept = (models[0] if len(models) == 1 else models) if request.keep_model else None
+    RunStore(store_root).write_artifacts(request.trial_id, predictions, kept)
     return {"loss": loss, "score": score, "fit_seconds": fit_seconds}
 
 
@@ -109,25 +104,26 @@ def subsample_rows(rows: np.ndarray, y: np.ndarray, fraction: float, seed: int) 
     return np.sort(np.concatenate(kept))
 
 
-def refit(store_root: str, config: dict[str, Any], seed: int, time_limit: float | None = None) -> ClassifierPipeline:
-    """Fit ``config`` on all training rows: the model that serves predictions after the search."""
+def refit(store_root: str, request: TrialRequest) -> ClassifierPipeline:
+    """Fit the configuration on all training rows: the model that serves predictions after the search."""
     task = load_task(store_root)
-    model = build_pipeline(config, task.info, task.registry, random_state=seed)
-    fit_seconds = None if time_limit is None else FIT_SHARE * time_limit
+    model = build_pipeline(request.config, task.info, task.registry, random_state=request.seed)
+    fit_seconds = None if request.time_limit is None else FIT_SHARE * request.time_limit
     with warnings.catch_warnings(), trial_deadline(fit_seconds):
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(task.X, task.y)
     return model
 
 
-def _trial_modules(store_root: str, trial_id: int, config: dict[str, Any], *rest: Any) -> tuple[str, ...]:
-    return _modules_for(store_root, config)
+def carry_out(store_root: str, request: TrialRequest) -> Any:
+    """What a worker runs for a request: a trial (its artifacts go to the store) or a refit (the model comes
+    back). The one function every runner sends, with the run store it knows."""
+    return refit(store_root, request) if request.is_refit else run_trial(store_root, request)
 
 
-def _refit_modules(store_root: str, config: dict[str, Any], *rest: Any) -> tuple[str, ...]:
-    return _modules_for(store_root, config)
+def _modules_needed(store_root: str, request: TrialRequest) -> tuple[str, ...]:
+    return _modules_for(store_root, request.config)
 
 
 # what the worker imports before a call's clock starts (``autoclf.execution.worker``)
-run_trial.modules_needed = _trial_modules  # type: ignore[attr-defined]
-refit.modules_needed = _refit_modules  # type: ignore[attr-defined]
+carry_out.modules_needed = _modules_needed  # type: ignore[attr-defined]

@@ -16,11 +16,11 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, cast
 
 from autoclf.evaluation.run_store import RunStore
-from autoclf.evaluation.trial import run_trial
+from autoclf.evaluation.request import TrialRequest
 from autoclf.execution.worker import CallOutcome
 from autoclf.evaluation.result import Status
 
@@ -109,12 +109,13 @@ class DaskRunner:
                     "local" if self._own else "user's", "shared" if self._shared else "transferred")
         return True
 
-    def submit(self, trial_id: int, function: Callable[..., Any], args: tuple, time_limit: float,
-               memory_limit_mb: float | None, deadline: float | None = None) -> None:
-        # ``deadline`` needs no enforcing here: Dask workers preload what trials import, and the answer is
-        # given up on at time_limit plus a grace period
-        future = self._submit(function, args, trial_id, time_limit, memory_limit_mb)
-        self._in_flight[future] = (trial_id, time.perf_counter() + time_limit + grace_seconds(time_limit))
+    def submit(self, request: TrialRequest) -> None:
+        # ``request.deadline`` needs no enforcing here: Dask workers preload what trials import, and the answer
+        # is given up on at the time limit plus a grace period
+        assert request.trial_id is not None and request.time_limit is not None, "a trial has an id and a limit"
+        future = self._submit(request)
+        give_up = time.perf_counter() + request.time_limit + grace_seconds(request.time_limit)
+        self._in_flight[future] = (request.trial_id, give_up)
 
     def wait_any(self) -> tuple[int, CallOutcome]:
         """The first call to finish; one whose worker overran its limit by the grace period is a timeout."""
@@ -141,12 +142,11 @@ class DaskRunner:
             trial_id, _ = self._in_flight.pop(future)
             return trial_id, self._outcome(future, trial_id)
 
-    def call(self, function: Callable[..., Any], args: tuple = (), time_limit: float | None = None,
-             memory_limit_mb: float | None = None, deadline: float | None = None) -> CallOutcome:
-        future = self._submit(function, args, None, time_limit, memory_limit_mb)
-        timeout = None if time_limit is None else time_limit + grace_seconds(time_limit)
+    def refit(self, request: TrialRequest) -> CallOutcome:
+        future = self._submit(request)
+        limit = request.time_limit
         try:
-            future.result(timeout=timeout)
+            future.result(timeout=None if limit is None else limit + grace_seconds(limit))
         except TimeoutError:
             future.cancel()
             return CallOutcome(Status.TIMEOUT, error="no answer from the Dask worker within the limit")
@@ -175,19 +175,15 @@ class DaskRunner:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _submit(self, function, args, trial_id, time_limit, memory_limit_mb):
+    def _submit(self, request: TrialRequest) -> Any:
         from autoclf.execution.remote import execute
 
         if self._task is not None and self._task.status != "finished":  # every replica died with its workers
             logger.warning("the task data was lost with a Dask worker; sending it again")
             self._task = self.client.scatter(self.store.load_task(), broadcast=True, hash=False)
-
-        return self.client.submit(
-            execute, function, args, self._task, self._task_key, trial_id if function is run_trial else None,
-            time_limit, memory_limit_mb, self.warm,
-            key=f"autoclf-{self._task_key}-{'trial' if trial_id is not None else 'call'}-{uuid.uuid4().hex[:8]}",
-            pure=False,
-        )
+        kind = "refit" if request.is_refit else "trial"
+        return self.client.submit(execute, request, str(self.store.root), self._task, self._task_key, self.warm,
+                                  key=f"autoclf-{self._task_key}-{kind}-{uuid.uuid4().hex[:8]}", pure=False)
 
     def _outcome(self, future, trial_id: int | None) -> CallOutcome:
         try:

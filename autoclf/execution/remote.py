@@ -13,13 +13,15 @@ import multiprocessing as mp
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from distributed.diagnostics.plugin import WorkerPlugin
 
+from autoclf.evaluation.request import TrialRequest
 from autoclf.evaluation.run_store import RunStore, TrialTask
+from autoclf.evaluation.trial import carry_out
 from autoclf.execution.worker import CallOutcome, Worker
 from autoclf.evaluation.result import Status
 
@@ -28,28 +30,26 @@ _local_stores: dict[str, Path] = {}
 
 
 def execute(
-    function: Callable[..., Any],
-    args: tuple,
+    request: TrialRequest,
+    store_root: str,
     task: TrialTask | None,
     task_key: str,
-    trial_id: int | None,
-    time_limit: float | None,
-    memory_limit_mb: float | None,
     warm: Sequence[str] = (),
 ) -> tuple[CallOutcome, tuple[Any, Any] | None]:
-    """Run ``function(store_root, *args[1:])`` in this Dask worker's limited child process.
+    """Carry out ``request`` in this Dask worker's limited child process.
 
-    ``task`` is None when ``args[0]`` is a run store this machine can read and write (a shared path);
+    ``task`` is None when ``store_root`` is a run store this machine can read and write (a shared path);
     otherwise the call runs against a local copy, and a trial's artifacts come back as (predictions, model).
     """
     worker = _limited_worker(warm)
     local_root = None if task is None else _local_store(task_key, task)
-    if local_root is not None:
-        args = (str(local_root), *args[1:])
-    outcome = worker.call(function, args, time_limit=time_limit, memory_limit_mb=memory_limit_mb)
+    root = store_root if local_root is None else str(local_root)
+    outcome = worker.call(carry_out, (root, request), time_limit=request.time_limit,
+                          memory_limit_mb=request.memory_limit_mb)
     artifacts = None
-    if local_root is not None and trial_id is not None and outcome.status == Status.SUCCESS:
+    if local_root is not None and request.trial_id is not None and outcome.status == Status.SUCCESS:
         store = RunStore(local_root)
+        trial_id = request.trial_id
         artifacts = (store.predictions(trial_id), store.model(trial_id) if store.has_model(trial_id) else None)
         store.discard_artifacts(trial_id)
     return outcome, artifacts

@@ -1,15 +1,22 @@
-"""The runner interface the search loop uses, and the serial runner: one limited worker process."""
+"""The runner interface the search loop and serving use, and the serial runner: one limited worker process.
+
+A runner carries out ``TrialRequest``s against the run store it knows: ``submit`` a trial and ``wait_any``
+for one to finish, or ``refit`` one configuration on all rows. Where a call runs and how it is limited are
+the runner's business; the caller does not know whether trials run one at a time next to it or many at
+once on other machines.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
+from autoclf.evaluation.request import TrialRequest
+from autoclf.evaluation.trial import carry_out
 from autoclf.execution.worker import CallOutcome, Worker
 
 
 class TrialRunner(Protocol):
-    """Runs calls under a time and a memory limit, up to ``capacity`` at once."""
+    """Runs requests under their time and memory limits, up to ``capacity`` trials at once."""
 
     capacity: int
 
@@ -19,17 +26,14 @@ class TrialRunner(Protocol):
     def ensure_started(self, timeout: float) -> bool:
         """Bring workers up now (within ``timeout`` s, else False), so start-up is not charged to a trial."""
 
-    def submit(self, trial_id: int, function: Callable[..., Any], args: tuple, time_limit: float,
-               memory_limit_mb: float | None, deadline: float | None = None) -> None:
-        """Start ``function(*args)`` for trial ``trial_id``; artifacts it writes end up in the run store. Nothing
-        of it runs past ``deadline`` (the fit's, a time.perf_counter() value), imports included."""
+    def submit(self, request: TrialRequest) -> None:
+        """Start the trial ``request`` (its ``trial_id`` set); its artifacts end up in the run store."""
 
     def wait_any(self) -> tuple[int, CallOutcome]:
-        """Block until one submitted call is done; its trial id and outcome (never raises for the call)."""
+        """Block until one submitted trial is done; its trial id and outcome (never raises for the call)."""
 
-    def call(self, function: Callable[..., Any], args: tuple = (), time_limit: float | None = None,
-             memory_limit_mb: float | None = None, deadline: float | None = None) -> CallOutcome:
-        """Run one call to the end (the final refit) and return its outcome."""
+    def refit(self, request: TrialRequest) -> CallOutcome:
+        """Fit ``request``'s configuration on all rows to the end; the model is the outcome's value."""
 
     def kill(self) -> None:
         """Stop everything in flight (Ctrl-C)."""
@@ -40,9 +44,10 @@ class SerialRunner:
 
     capacity = 1
 
-    def __init__(self, worker: Worker):
+    def __init__(self, worker: Worker, store_root: str):
         self.worker = worker
-        self._pending: list[tuple[int, Callable[..., Any], tuple, float, float | None, float | None]] = []
+        self.store_root = str(store_root)
+        self._pending: list[TrialRequest] = []
 
     def launch(self) -> None:
         self.worker.launch()
@@ -50,20 +55,22 @@ class SerialRunner:
     def ensure_started(self, timeout: float) -> bool:
         return self.worker.ensure_started(timeout)
 
-    def submit(self, trial_id: int, function: Callable[..., Any], args: tuple, time_limit: float,
-               memory_limit_mb: float | None, deadline: float | None = None) -> None:
-        self._pending.append((trial_id, function, args, time_limit, memory_limit_mb, deadline))
+    def submit(self, request: TrialRequest) -> None:
+        assert request.trial_id is not None, "submit runs trials; refit runs refits"
+        self._pending.append(request)
 
     def wait_any(self) -> tuple[int, CallOutcome]:
-        trial_id, function, args, time_limit, memory_limit_mb, deadline = self._pending.pop(0)
-        return trial_id, self.worker.call(function, args, time_limit=time_limit, memory_limit_mb=memory_limit_mb,
-                                          deadline=deadline)
+        request = self._pending.pop(0)
+        assert request.trial_id is not None
+        return request.trial_id, self._run(request)
 
-    def call(self, function: Callable[..., Any], args: tuple = (), time_limit: float | None = None,
-             memory_limit_mb: float | None = None, deadline: float | None = None) -> CallOutcome:
-        return self.worker.call(function, args, time_limit=time_limit, memory_limit_mb=memory_limit_mb,
-                                deadline=deadline)
+    def refit(self, request: TrialRequest) -> CallOutcome:
+        return self._run(request)
 
     def kill(self) -> None:
         self._pending.clear()
         self.worker.kill()
+
+    def _run(self, request: TrialRequest) -> CallOutcome:
+        return self.worker.call(carry_out, (self.store_root, request), time_limit=request.time_limit,
+                                memory_limit_mb=request.memory_limit_mb, deadline=request.deadline)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from autoclf.evaluation.result import SUCCESS, TIMEOUT, TrialResult
 from autoclf.evaluation.run_store import RunStore
-from autoclf.evaluation.trial import run_trial
+from autoclf.evaluation.request import TrialRequest
 from autoclf.execution.worker import CallOutcome
 from autoclf.optimization.smac_proposer import Proposal, SmacProposer
 from autoclf.execution.runner import TrialRunner
@@ -97,8 +97,8 @@ def run_search(
                     break
                 proposal, queued = (queued, None) if queued is not None else (proposer.ask(), None)
                 time_limit = trial_time_limit(limits, results, available)
-                args = (str(store.root), n_started, dict(proposal.config), seed, time_limit, True, proposal.budget)
-                runner.submit(n_started, run_trial, args, time_limit, limits.memory_limit_mb, deadline=limits.deadline)
+                runner.submit(TrialRequest(dict(proposal.config), seed, time_limit, limits.memory_limit_mb,
+                                           trial_id=n_started, fidelity=proposal.budget, deadline=limits.deadline))
                 in_flight[n_started] = (proposal, now)
                 n_started += 1
             if not in_flight:
