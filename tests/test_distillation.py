@@ -226,3 +226,78 @@ def test_onnx_runtime_gives_the_students_probabilities(credit_g, family, tmp_pat
     content = to_onnx(student, path=str(tmp_path / "student.onnx"))
     assert (tmp_path / "student.onnx").stat().st_size == len(content)
     np.testing.assert_allclose(onnx_predict_proba(content, student, X), student.predict_proba(X), atol=1e-5)
+
+
+# --------------------------------------------------------------------------------- the families registry
+def _family_spec(name: str):
+    """What a user passes for the family ``name``: the name, or a classifier for "estimator"."""
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(max_iter=200) if name == "estimator" else name
+
+
+def test_every_registered_family_builds_and_fits_on_soft_and_hard_labels(credit_g):
+    """A family added to STUDENTS is a working student: built, fitted (soft and hard labels), predicting."""
+    from autoclf.distillation.students import STUDENTS
+
+    X, y = credit_g
+    X, y = X.iloc[:120], y.iloc[:120]
+    soft = np.where((y == "good").to_numpy()[:, None], [0.2, 0.8], [0.7, 0.3])
+    small = {"mlp": {"max_epochs": 2, "width": 16}, "hist_gb": {"max_iter": 5}}
+    assert set(STUDENTS) == {*FAMILIES, "estimator"}
+    for name, family in STUDENTS.items():
+        assert family.name == name
+        for labels in (soft, None):
+            student = StudentClassifier(_family_spec(name), small.get(name, {})).fit(X, y, soft_labels=labels)
+            proba = student.predict_proba(X.iloc[:7])
+            assert proba.shape == (7, 2) and list(student.classes_) == ["bad", "good"], name
+            np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+def test_a_new_family_is_one_object_in_the_registry(credit_g, monkeypatch):
+    import dataclasses
+
+    from sklearn.naive_bayes import GaussianNB
+
+    from autoclf.distillation.families import LOGISTIC, STUDENTS
+
+    naive = dataclasses.replace(LOGISTIC, name="naive_bayes", onnx=None,
+                                build=lambda spec, params, categorical, seed: GaussianNB(**params))
+    monkeypatch.setitem(STUDENTS, "naive_bayes", naive)
+    X, y = credit_g
+    soft = np.where((y.iloc[:200] == "good").to_numpy()[:, None], [0.2, 0.8], [0.7, 0.3])
+    student = StudentClassifier("naive_bayes").fit(X.iloc[:200], y.iloc[:200], soft_labels=soft)
+    assert isinstance(student.model_, GaussianNB) and student.predict_proba(X.iloc[:5]).shape == (5, 2)
+
+
+def test_the_family_tables_follow_the_registry():
+    """What distill searches and what exports to ONNX come from the families, with the orders of before."""
+    import importlib
+
+    from autoclf.distillation.families import STUDENTS, student_family
+    from autoclf.distillation.onnx import EXPORTABLE
+
+    distill_module = importlib.import_module("autoclf.distillation.distill")
+    assert FAMILIES == ("hist_gb", "mlp", "tree", "logistic")
+    assert distill_module.FAMILY_ORDER == ("logistic", "tree", "hist_gb", "mlp")
+    assert list(distill_module.GRIDS) == list(distill_module.FAMILY_ORDER)
+    assert distill_module.GRIDS["logistic"] == [{"C": 1.0}, {"C": 0.1}, {"C": 10.0}]
+    assert set(EXPORTABLE) == {"tree", "logistic", "mlp"}
+    assert student_family("tree") is STUDENTS["tree"]
+    for unknown in ("xgboost", 5):
+        with pytest.raises(ValueError, match=r"student family must be one of \('hist_gb', 'mlp', 'tree', "
+                                             r"'logistic'\) or a scikit-learn classifier, got"):
+            student_family(unknown)
+
+
+def test_no_student_is_dispatched_by_name():
+    """Issue 18: a family's behaviour lives in its StudentFamily object, not in `if name == ...` chains."""
+    import re
+
+    package = Path(__file__).resolve().parents[1] / "autoclf" / "distillation"
+    # `name == "tree"`, `family != "tree"`, `_key(c.family) == "mlp"`, `name in ("hist_gb", "tree")` (not loops)
+    subject = r"""(?<!for )\b(name|kind|family|_name\([\w.]+\)|_key\([\w.]+\))"""
+    pattern = re.compile(subject + r"""\s*([!=]=|(not\s+)?in)\s*\(?["']""")
+    found = [f"{path.name}:{number}: {line.strip()}" for path in sorted(package.glob("*.py"))
+             for number, line in enumerate(path.read_text().splitlines(), 1) if pattern.search(line)]
+    assert found == []

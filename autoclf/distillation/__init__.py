@@ -10,6 +10,7 @@ from __future__ import annotations
 from autoclf.distillation.augment import munge
 from autoclf.distillation.distill import distill, train_direct
 from autoclf.distillation.report import distillation_report
-from autoclf.distillation.students import FAMILIES, StudentClassifier
+from autoclf.distillation.students import FAMILIES, STUDENTS, StudentClassifier, StudentFamily
 
-__all__ = ["FAMILIES", "StudentClassifier", "distill", "distillation_report", "munge", "train_direct"]
+__all__ = ["FAMILIES", "STUDENTS", "StudentClassifier", "StudentFamily", "distill", "distillation_report",
+           "munge", "train_direct"]

@@ -31,7 +31,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from autoclf.distillation.students import FAMILIES, StudentClassifier
+from autoclf.distillation.families import FAMILIES, STUDENTS
+from autoclf.distillation.students import StudentClassifier
 
 logger = logging.getLogger(__name__)
 
@@ -40,23 +41,12 @@ MAX_AUGMENTED_ROWS = 30_000
 #: share of the budget the teacher may spend labelling MUNGE rows
 LABELLING_SHARE = 0.2
 VALIDATION_FRACTION = 0.2
-#: order in which families are tried: cheapest first, so a tight budget still yields a student
-FAMILY_ORDER: tuple[str, ...] = ("logistic", "tree", "hist_gb", "mlp")
-#: per family, configurations tried in this order (the first is the family's cheap default)
-GRIDS: dict[str, list[dict[str, Any]]] = {
-    "logistic": [{"C": 1.0}, {"C": 0.1}, {"C": 10.0}],
-    "tree": [{"max_depth": 8, "min_samples_leaf": 5}, {"max_depth": 14, "min_samples_leaf": 3},
-             {"max_depth": 5, "min_samples_leaf": 10}],
-    "hist_gb": [{"learning_rate": 0.1, "max_iter": 100, "max_leaf_nodes": 31},
-                # small and fast: a seventh of the default's tree work at predict, often enough on soft labels
-                {"learning_rate": 0.3, "max_iter": 30, "max_leaf_nodes": 15, "min_samples_leaf": 10},
-                {"learning_rate": 0.2, "max_iter": 40, "max_leaf_nodes": 63, "min_samples_leaf": 10},
-                {"learning_rate": 0.05, "max_iter": 300, "max_leaf_nodes": 31, "min_samples_leaf": 10},
-                {"learning_rate": 0.1, "max_iter": 150, "max_leaf_nodes": 15, "l2_regularization": 1.0}],
-    "mlp": [{"width": 128, "n_layers": 2, "dropout": 0.1, "learning_rate": 1e-3},
-            {"width": 256, "n_layers": 3, "dropout": 0.2, "learning_rate": 5e-4},
-            {"width": 64, "n_layers": 2, "dropout": 0.0, "learning_rate": 2e-3, "weight_decay": 1e-4}],
-}
+#: order in which families are tried: cheapest first (``StudentFamily.cost``), so a tight budget still yields
+#: a student
+FAMILY_ORDER: tuple[str, ...] = tuple(sorted(FAMILIES, key=lambda name: STUDENTS[name].cost))
+#: per family, configurations tried in this order (the first is the family's cheap default; ``StudentFamily.grid``)
+GRIDS: dict[str, list[dict[str, Any]]] = {name: [dict(config) for config in STUDENTS[name].grid]
+                                          for name in FAMILY_ORDER}
 #: a refit on all rows is given this many times the seconds its candidate's fit took (more rows + margin)
 REFIT_RESERVE = 1.6
 #: a faster candidate wins if its held-out score is within this share of the most accurate one's
@@ -173,7 +163,7 @@ def _select_and_refit(data: _Data, train: np.ndarray, valid: np.ndarray, student
                       deadline: float, seed: int, hard: bool,
                       max_seconds_per_row: float = math.inf, min_speedup: float = 1.0) -> StudentClassifier:
     candidates = _candidates(student)
-    if any(_key(c.family) == "mlp" for c in candidates):
+    if any(isinstance(c.family, str) and STUDENTS[c.family].uses_torch for c in candidates):
         import torch  # noqa: F401 - seconds on a busy machine: paid here, not inside a network's training budget
     trials: list[Trial] = []
     family_seconds: dict[str, float] = {}

@@ -14,13 +14,17 @@ reads categorical splits as numeric thresholds, which would silently give wrong 
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from autoclf.distillation.families import STUDENTS, StudentFamily
+
 #: ai.onnx opset; the ai.onnx.ml domain at version 3 gives tree ensembles double-precision thresholds
 TARGET_OPSET = {"": 17, "ai.onnx.ml": 3}
-EXPORTABLE: tuple[str, ...] = ("tree", "logistic", "mlp")
+#: the families whose ``StudentFamily.onnx`` names an exporter
+EXPORTABLE: tuple[str, ...] = tuple(name for name, family in STUDENTS.items() if family.onnx is not None)
 
 
 def onnx_available() -> bool:
@@ -33,15 +37,15 @@ def to_onnx(student: Any, path: str | None = None) -> bytes:
     from sklearn.utils.validation import check_is_fitted
 
     check_is_fitted(student, "model_")
-    family = student.family if isinstance(student.family, str) else "estimator"
-    if family not in EXPORTABLE:
-        raise NotImplementedError(f"ONNX export supports the students {EXPORTABLE}, not {family!r}: skl2onnx "
+    name = student.family if isinstance(student.family, str) else "estimator"
+    family = STUDENTS.get(name)
+    if family is None or family.onnx is None:
+        raise NotImplementedError(f"ONNX export supports the students {EXPORTABLE}, not {name!r}: skl2onnx "
                                   "cannot convert this model faithfully (see autoclf.distillation.onnx)")
     model = student.model_
-    if family != "tree" and len(model.classes_) != len(student.classes_):
+    if not family.regresses_probabilities and len(model.classes_) != len(student.classes_):
         raise ValueError("the student's model saw only some classes; its ONNX output would miss columns")
-    n_features = _n_features(student)
-    content = _torch_onnx(model, n_features) if family == "mlp" else _sklearn_onnx(model, n_features, family)
+    content = _EXPORTERS[family.onnx](model, _n_features(student), family)
     if path is not None:
         with open(path, "wb") as handle:
             handle.write(content)
@@ -63,20 +67,21 @@ def onnx_predict_proba(content: bytes, student: Any, X: Any) -> np.ndarray:
     return proba / proba.sum(axis=1, keepdims=True)
 
 
-def _sklearn_onnx(model: Any, n_features: int, family: str) -> bytes:
+def _sklearn_onnx(model: Any, n_features: int, family: StudentFamily) -> bytes:
     from skl2onnx import convert_sklearn
     from skl2onnx.common.data_types import DoubleTensorType, FloatTensorType
 
     # scikit-learn trees compare float32 features with float32 thresholds, so float input is exact for
     # them (and ONNX Runtime's tree regressor only outputs float); other models keep float64
-    tensor = FloatTensorType if family == "tree" else DoubleTensorType
-    options = None if family == "tree" else {id(model): {"zipmap": False}}
+    tensor = FloatTensorType if family.onnx_float32 else DoubleTensorType
+    # a classifier's probabilities as one plain tensor (not a list of dicts); a regressor has no zipmap
+    options = None if family.regresses_probabilities else {id(model): {"zipmap": False}}
     onx = convert_sklearn(model, initial_types=[("features", tensor([None, n_features]))],
                           options=options, target_opset=TARGET_OPSET)
     return onx.SerializeToString()
 
 
-def _torch_onnx(model: Any, n_features: int) -> bytes:
+def _torch_onnx(model: Any, n_features: int, family: StudentFamily) -> bytes:
     """The network with its input standardisation and the softmax folded in, exported by torch.onnx."""
     import io
 
@@ -104,6 +109,10 @@ def _torch_onnx(model: Any, n_features: int) -> bytes:
                       input_names=["features"], output_names=["probabilities"],
                       dynamic_axes={"features": {0: "rows"}}, dynamo=False, opset_version=TARGET_OPSET[""])
     return buffer.getvalue()
+
+
+#: ``StudentFamily.onnx`` -> the function that writes the family's model as ONNX bytes
+_EXPORTERS: dict[str, Callable[[Any, int, StudentFamily], bytes]] = {"sklearn": _sklearn_onnx, "torch": _torch_onnx}
 
 
 def _n_features(student: Any) -> int:
