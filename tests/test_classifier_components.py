@@ -23,8 +23,7 @@ from autoclf.components.classifiers.multinomial_nb import MultinomialNB
 from autoclf.components.classifiers.qda import QDA
 from autoclf.components.classifiers.random_forest import RandomForest
 from autoclf.dataset.info import DatasetInfo
-
-CHECK_INFO = DatasetInfo(n_rows=100, n_classes=2, class_counts=(50, 50), numeric_columns=("a", "b", "c"))
+from autoclf.testing import CHECK_INFO, check_component, check_probabilities, check_space, default_estimator
 
 #: smaller ensembles for the scikit-learn checks only (they fit each estimator dozens of times)
 SMALL = {"random_forest": {"n_estimators": 10}, "extra_trees": {"n_estimators": 10},
@@ -66,19 +65,12 @@ def one_thread():
         yield
 
 
-def default(cls: type[Component], info: DatasetInfo) -> Component:
-    return cls.from_config(dict(cls.search_space(info).get_default_configuration()), info, random_state=0)
-
-
-def small_default(cls: type[Component]) -> Component:
-    return default(cls, CHECK_INFO).set_params(**SMALL.get(cls.name, {}))
-
-
 def expected_failed_checks(estimator: Component) -> dict[str, str]:
     return EXPECTED_FAILED_CHECKS.get(estimator.name, {})
 
 
-@parametrize_with_checks([small_default(cls) for cls in INSTALLED], expected_failed_checks=expected_failed_checks)
+@parametrize_with_checks([default_estimator(cls, CHECK_INFO, **SMALL.get(cls.name, {})) for cls in INSTALLED],
+                         expected_failed_checks=expected_failed_checks)
 def test_scikit_learn_contract(estimator, check):
     check(estimator)
 
@@ -99,16 +91,8 @@ def test_registry():
 @pytest.mark.parametrize("info", [CHECK_INFO, DatasetInfo(n_rows=3, n_classes=2, class_counts=(2, 1))],
                          ids=["100_rows", "3_rows"])
 def test_spaces_have_valid_defaults_and_python_values(info):
-    for cls in CLASSIFIERS:
-        space = cls.search_space(info)
-        space.get_default_configuration().check_valid_configuration()
-        for hp in space.values():
-            choices = getattr(hp, "choices", ())
-            assert not {"True", "False", "None"} & {c for c in choices if isinstance(c, str)}, (cls.name, hp.name)
-        # every hyperparameter is taken by from_config
-        space.seed(0)
-        for config in [space.get_default_configuration(), *space.sample_configuration(5)]:
-            cls.from_config(dict(config), info, random_state=0)
+    for cls in CLASSIFIERS:  # every hyperparameter is taken by from_config, default and 5 sampled
+        check_space(cls, info, n_configurations=5)
 
 
 def test_not_applicable_reasons():
@@ -144,9 +128,8 @@ def test_tiny_classes_still_give_probabilities():
         if cls.not_applicable_reason(info) is None:
             with warnings.catch_warnings():
                 warnings.simplefilter("error")  # and quietly: no warning of any kind
-                proba = default(cls, info).fit(X, y).predict_proba(X)
-            assert proba.shape == (30, 3), cls.name
-            np.testing.assert_allclose(proba.sum(axis=1), 1.0, err_msg=cls.name)
+                proba = default_estimator(cls, info).fit(X, y).predict_proba(X)
+            check_probabilities(proba, 30, 3, where=cls.name)
 
 
 def test_collinear_data():
@@ -158,7 +141,7 @@ def test_collinear_data():
     for cls in CLASSIFIERS:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            model = default(cls, info).fit(X, y)
+            model = default_estimator(cls, info).fit(X, y)
         assert np.isfinite(model.predict_proba(X)).all(), cls.name
 
 
@@ -187,31 +170,19 @@ def data(request):
 @pytest.mark.parametrize("cls", CLASSIFIERS, ids=lambda c: c.name)
 def test_configurations_give_probabilities_on_real_data(cls, data):
     X_train, X_test, y_train, y_test, info = data
-    space = cls.search_space(info)
-    space.seed(0)
-    configs = [space.get_default_configuration()]
-    if len(space):
-        configs += list(space.sample_configuration(5))
     if cls.requires_nonnegative:  # as after a min-max scaler upstream (test rows may fall below 0)
         low, high = X_train.min(axis=0), X_train.max(axis=0)
         X_train, X_test = (X_train - low) / (high - low), (X_test - low) / (high - low)
-    for i, config in enumerate(configs):
-        model = cls.from_config(dict(config), info, random_state=0)
-        if i > 0 and "n_estimators" in model.get_params():
-            model.set_params(n_estimators=min(model.n_estimators, 50))  # the sampled sizes cost time, not coverage
-        model.fit(X_train, y_train)
-        X_eval = X_test
-        proba = model.predict_proba(X_eval)
-        assert proba.shape == (len(y_test), info.n_classes), dict(config)
-        assert np.isfinite(proba).all() and (proba >= 0).all(), dict(config)
-        np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-8, err_msg=str(dict(config)))
-        if i == 0:
-            majority = np.bincount(y_test).max() / len(y_test)
-            accuracy = (model.predict(X_eval) == y_test).mean()
-            if cls.name in RANKS_ONLY and info.n_classes == 2 and accuracy <= majority:
-                assert roc_auc_score(y_test, proba[:, 1]) > 0.6, cls.name
-            else:
-                assert accuracy > majority, f"{cls.name} default: accuracy {accuracy:.3f} <= majority {majority:.3f}"
+    # the default and 5 sampled configurations give probabilities on the test rows (the sampled ensemble
+    # sizes cost time, not coverage)
+    model = check_component(cls, X=X_train, y=y_train, X_test=X_test, info=info, n_configurations=5,
+                            sampled_limits={"n_estimators": 50}, sklearn_checks=False)[0]
+    majority = np.bincount(y_test).max() / len(y_test)
+    accuracy = (model.predict(X_test) == y_test).mean()
+    if cls.name in RANKS_ONLY and info.n_classes == 2 and accuracy <= majority:
+        assert roc_auc_score(y_test, model.predict_proba(X_test)[:, 1]) > 0.6, cls.name
+    else:
+        assert accuracy > majority, f"{cls.name} default: accuracy {accuracy:.3f} <= majority {majority:.3f}"
 
 
 @pytest.mark.parametrize("cls", [RandomForest, ExtraTrees], ids=lambda cls: cls.name)

@@ -16,8 +16,10 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import autoclf.budget
+import autoclf.testing
 from autoclf.components.networks import NETWORKS, MLPClassifier
 from autoclf.dataset.info import DatasetInfo
+from autoclf.testing import check_component, check_probabilities
 from tests.conftest import REPO, load_mirror
 
 torch = pytest.importorskip("torch")
@@ -36,8 +38,7 @@ def standardized_split(file: str, n_rows: int | None = None, seed: int = 0):
 def default_estimator(n_rows: int, n_classes: int, **overrides) -> MLPClassifier:
     """The estimator of the space's default configuration, as the pipeline builds it."""
     info = DatasetInfo(n_rows=n_rows, n_classes=n_classes, class_counts=(n_rows // n_classes,) * n_classes)
-    config = MLPClassifier.search_space(info).get_default_configuration()
-    return MLPClassifier.from_config({**dict(config), **overrides}, info, random_state=0)
+    return autoclf.testing.default_estimator(MLPClassifier, info, **overrides)
 
 
 @pytest.fixture(scope="module")
@@ -61,9 +62,8 @@ def test_default_configuration_beats_the_majority_rate(data, request):
     X_train, X_test, y_train, y_test = request.getfixturevalue(data)
     model = default_estimator(len(X_train), len(np.unique(y_train))).fit(X_train, y_train)
     proba = model.predict_proba(X_test)
-    assert proba.shape == (len(X_test), len(np.unique(y_train)))
-    assert proba.dtype == np.float64 and np.all((proba >= 0) & (proba <= 1))
-    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    check_probabilities(proba, len(X_test), len(np.unique(y_train)), where=f"the network's default on {data}")
+    assert proba.dtype == np.float64 and np.all(proba <= 1)
     majority = np.bincount(y_test).max() / len(y_test)
     assert np.mean(model.predict(X_test) == y_test) > majority + 0.05
     assert 1 <= model.best_epoch_ <= model.n_epochs_ <= model.max_epochs
@@ -214,7 +214,12 @@ def test_sampled_configurations_train(vehicle):
     for config in configs:
         params = {**dict(config), "max_epochs": 2, "width": min(config["width"], 64)}
         model = MLPClassifier.from_config(params, info, random_state=0).fit(X_train, y_train)
-        assert np.all(np.isfinite(model.predict_proba(X_test))), dict(config)
+        check_probabilities(model.predict_proba(X_test), len(X_test), 4, where=str(dict(config)))
+
+
+def test_component_contract():
+    """autoclf.testing's contract (space, clone, probabilities of sampled configurations) on its small data."""
+    check_component(MLPClassifier, params={"max_epochs": 5}, sampled_limits={"width": 64}, sklearn_checks=False)
 
 
 def test_sample_weight_of_ones_equals_none_and_weights_matter(diabetes):

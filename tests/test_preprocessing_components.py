@@ -18,6 +18,7 @@ from autoclf.components.preprocessing.one_hot import OneHot
 from autoclf.components.preprocessing.quantile import Quantile
 from autoclf.components.preprocessing.simple_imputer import SimpleImputer
 from autoclf.dataset.info import DatasetInfo
+from autoclf.testing import check_component, check_space, check_transform, configurations, default_estimator
 from conftest import load_mirror
 
 COMPONENTS = IMPUTERS + ENCODERS + SCALERS
@@ -25,16 +26,7 @@ INFO = DatasetInfo(n_rows=200, n_classes=2, class_counts=(100, 100), numeric_col
 
 
 def default(cls: type[Component], info: DatasetInfo = INFO) -> Component:
-    return cls.from_config(dict(cls.search_space(info).get_default_configuration()), info, random_state=0)
-
-
-def configurations(cls: type[Component], info: DatasetInfo, n: int = 3) -> list[dict]:
-    """The default configuration and ``n`` sampled ones."""
-    space = cls.search_space(info)
-    if len(space) == 0:
-        return [{}]
-    space.seed(0)
-    return [dict(space.get_default_configuration())] + [dict(c) for c in space.sample_configuration(n)]
+    return default_estimator(cls, info)
 
 
 # No check is expected to fail: the encoders declare string/categorical input with missing values allowed
@@ -58,10 +50,14 @@ def test_registry_tuples():
 
 
 def test_spaces_use_real_python_values():
-    for cls in COMPONENTS:
-        for hp in cls.search_space(INFO).values():
-            choices = {c for c in getattr(hp, "choices", ()) if isinstance(c, str)}
-            assert not {"True", "False", "None"} & choices, (cls.name, hp.name)
+    for cls in COMPONENTS:  # and valid defaults, and configurations that build
+        check_space(cls, INFO)
+
+
+@pytest.mark.parametrize("cls", COMPONENTS, ids=lambda c: c.name)
+def test_component_contract(cls):
+    """autoclf.testing's contract on its own small numeric data: clone, finite float64 output, same width."""
+    check_component(cls, sklearn_checks=False)
 
 
 # ---- encoders on anneal: categoricals with missing values -------------------------------------------
@@ -91,7 +87,7 @@ def test_encoders_handle_unseen_categories_and_new_missing(cls, anneal_categoric
     for params in configurations(cls, info):
         encoder = cls.from_config(params, info, random_state=0).fit(train)
         fitted, encoded = encoder.transform(train), encoder.transform(test)
-        assert encoded.dtype == np.float64 and np.isfinite(encoded).all()
+        check_transform(encoded, len(test), where=f"{cls.name} {params}")
         assert encoded.shape == (len(test), fitted.shape[1]) and fitted.shape[1] >= 1
         assert len(encoder.get_feature_names_out()) == fitted.shape[1]
         # pandas category columns (as read from parquet) give the same result
@@ -172,14 +168,10 @@ def numeric_split(request):
 @pytest.mark.parametrize("cls", SCALERS, ids=lambda c: c.name)
 def test_scalers_on_real_data(cls, numeric_split):
     train, test, info = numeric_split
-    for params in configurations(cls, info):
-        scaler = cls.from_config(params, info, random_state=0).fit(train)
-        for part in (train, test):
-            out = scaler.transform(part)
-            assert out.shape == part.shape and out.dtype == np.float64 and np.isfinite(out).all()
-        if cls.preserves_nonnegative:
-            nonnegative = cls.from_config(params, info, random_state=0).fit(np.abs(train))
-            assert (nonnegative.transform(np.abs(test)) >= 0).all()
+    # the data is non-negative (abs keeps it so), so preserves_nonnegative is checked with finiteness
+    train, test = np.abs(train), np.abs(test)
+    for scaler in check_component(cls, X=train, X_test=test, info=info, sklearn_checks=False):
+        assert all(scaler.transform(part).shape == part.shape for part in (train, test)), scaler
 
 
 def test_minmax_clips_held_out_data(numeric_split):
