@@ -34,6 +34,7 @@ from sklearn.base import clone
 
 from autoclf.dataset.info import DatasetInfo
 from autoclf.distillation.encode import FrameEncoder
+from autoclf.probabilities import pad_probabilities
 
 logger = logging.getLogger(__name__)
 
@@ -92,9 +93,7 @@ class StudentFamily:
         some classes leaves the others' columns at zero."""
         if self.regresses_probabilities:
             return np.clip(np.asarray(model.predict(Z), dtype=np.float64).reshape(len(Z), -1), 0.0, None)
-        proba = np.zeros((len(Z), n_classes))
-        proba[:, np.asarray(model.classes_, dtype=int)] = model.predict_proba(Z)
-        return proba
+        return pad_probabilities(model.predict_proba(Z), model.classes_, n_classes)
 
 
 # --------------------------------------------------------------------------------------------- learning

@@ -12,7 +12,6 @@ Candidates: the ``nbest`` best trials plus the best trial of each classifier fam
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from dataclasses import asdict, dataclass, field
@@ -23,6 +22,7 @@ import numpy as np
 from autoclf.ensembles.selection import ensemble_selection
 from autoclf.ensembles.stacking import StackingEnsemble
 from autoclf.ensembles.weighted import WeightedEnsemble
+from autoclf.evaluation.atomic import write_json_atomic
 from autoclf.evaluation.result import TrialResult
 from autoclf.evaluation.run_store import RunStore
 from autoclf.metrics import Metric
@@ -192,9 +192,7 @@ class EnsembleBuilder:
 
     def _record(self, snapshot: Snapshot) -> None:
         self.history.append(snapshot)
-        temporary = self.store.root / "ensemble.json.tmp"
-        temporary.write_text(json.dumps(asdict(snapshot), indent=1))
-        temporary.replace(self.store.root / "ensemble.json")
+        write_json_atomic(self.store.root / "ensemble.json", asdict(snapshot), indent=1)
 
     def _cache_models(self, trial_ids: list[int]) -> None:
         """Keep the trial models of ``trial_ids`` in memory (dropping others), all but the big ones (load time

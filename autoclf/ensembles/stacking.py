@@ -34,6 +34,7 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from autoclf.metrics import Metric
+from autoclf.probabilities import pad_probabilities
 
 logger = logging.getLogger(__name__)
 
@@ -130,9 +131,8 @@ class StackingEnsemble(ClassifierMixin, BaseEstimator):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # rare classes missing from inner folds, convergence
             inner = cross_val_predict(model, features, y, cv=cv, method="predict_proba")
-        full = np.zeros((len(y), self.n_classes))
-        full[:, np.unique(y)] = inner
-        return float(self.metric.loss(y, full))
+        # cross_val_predict's columns are the classes of y, sorted
+        return float(self.metric.loss(y, pad_probabilities(inner, np.unique(y), self.n_classes)))
 
     def _features(self, level1: np.ndarray, X) -> np.ndarray:
         if self.passthrough_ is None:
@@ -144,9 +144,7 @@ class StackingEnsemble(ClassifierMixin, BaseEstimator):
         level1 = []
         for estimator in self.estimators_:
             proba = np.asarray(estimator.predict_proba(X), dtype=np.float64)
-            full = np.zeros((proba.shape[0], self.n_classes))
-            full[:, np.asarray(estimator.classes_, dtype=int)] = proba
-            level1.append(full)
+            level1.append(pad_probabilities(proba, estimator.classes_, self.n_classes))
         return self.combine(level1, X)
 
     def combine(self, level1: Sequence[np.ndarray], X=None, clip: bool = True) -> np.ndarray:
@@ -162,9 +160,7 @@ class StackingEnsemble(ClassifierMixin, BaseEstimator):
         if clip:
             features = np.clip(features, self.feature_min_, self.feature_max_)
         proba = self.final_estimator_.predict_proba(self._features(features, X))
-        full = np.zeros((proba.shape[0], self.n_classes))
-        full[:, np.asarray(self.final_estimator_.classes_, dtype=int)] = proba
-        return full
+        return pad_probabilities(proba, self.final_estimator_.classes_, self.n_classes)
 
     def predict(self, X) -> np.ndarray:
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]

@@ -9,6 +9,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
+from autoclf.probabilities import pad_probabilities
+
 
 class WeightedEnsemble(ClassifierMixin, BaseEstimator):
     """Weighted average of already fitted members' ``predict_proba``; members of weight 0 are dropped.
@@ -54,7 +56,7 @@ class WeightedEnsemble(ClassifierMixin, BaseEstimator):
         total = np.zeros((_n_rows(X), self.n_classes))
         for weight, estimator in zip(self.weights_, self.estimators_):
             proba = np.asarray(estimator.predict_proba(X), dtype=np.float64)
-            total[:, np.asarray(estimator.classes_, dtype=int)] += weight * proba
+            total += weight * pad_probabilities(proba, estimator.classes_, self.n_classes)
         return total
 
     def predict(self, X) -> np.ndarray:

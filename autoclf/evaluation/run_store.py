@@ -24,6 +24,7 @@ import pandas as pd
 
 from autoclf.components.registry import Registry
 from autoclf.dataset.info import DatasetInfo
+from autoclf.evaluation.atomic import dump_atomic, write_json_atomic
 from autoclf.evaluation.result import TrialResult
 from autoclf.evaluation.splitting import Split, validation_rows
 
@@ -54,13 +55,8 @@ class RunStore:
     def initialise(self, task: TrialTask) -> None:
         """Create the folder (checking it is writable) and write the task for the workers."""
         self.trials_dir.mkdir(parents=True, exist_ok=True)
-        temporary = self.root / "task.joblib.tmp"  # a failed dump leaves no task that looks complete
-        try:
-            joblib.dump(task, temporary)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
-        temporary.replace(self.root / "task.joblib")
+        # a failed dump leaves no task that looks complete
+        dump_atomic(self.root / "task.joblib", lambda temporary: joblib.dump(task, temporary))
         np.save(self.root / "targets.npy", task.y[validation_rows(task.splits)])
 
     def load_task(self) -> TrialTask:
@@ -79,9 +75,7 @@ class RunStore:
     def write_record(self, result: TrialResult) -> None:
         directory = self.trial_dir(result.trial_id)
         directory.mkdir(parents=True, exist_ok=True)
-        temporary = directory / "trial.json.tmp"
-        temporary.write_text(json.dumps(result.to_dict(), default=_json_default, indent=1))
-        temporary.replace(directory / "trial.json")
+        write_json_atomic(directory / "trial.json", result.to_dict(), default=_json_default, indent=1)
 
     def discard_artifacts(self, trial_id: int) -> None:
         """Drop what a failed or killed trial may have half written, keeping its record."""

@@ -15,6 +15,7 @@ from autoclf.budget import trial_deadline
 from autoclf.configspace.pipeline import ClassifierPipeline, build_pipeline, scale_iterations
 from autoclf.evaluation.request import TrialRequest
 from autoclf.evaluation.run_store import RunStore, TrialTask
+from autoclf.probabilities import pad_probabilities
 
 _tasks: dict[str, TrialTask] = {}  # per worker process: the task is read from disk once, not per trial
 
@@ -31,8 +32,7 @@ def full_probabilities(model: ClassifierPipeline, X: Any, n_classes: int) -> np.
     proba = np.asarray(model.predict_proba(X), dtype=np.float64)
     if not np.all(np.isfinite(proba)):
         raise ValueError(f"{type(model[-1]).__name__} predicted non-finite probabilities")
-    full = np.zeros((proba.shape[0], n_classes))
-    full[:, np.asarray(model.classes_, dtype=int)] = proba
+    full = pad_probabilities(proba, model.classes_, n_classes)
     totals = full.sum(axis=1, keepdims=True)
     totals[totals == 0] = 1.0
     return full / totals

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from autoclf.evaluation.atomic import write_json_atomic
 from autoclf.tools.benchmark import scoring
 from autoclf.tools.benchmark.frameworks import Framework
 from autoclf.tools.benchmark.isolation import run_limited
@@ -203,9 +204,7 @@ def _run_one(bench_task: BenchTask, run: tuple, context: dict, config: Benchmark
     path.parent.mkdir(parents=True, exist_ok=True)
     if record["failed"]:
         shutil.copyfile(run_dir / "log.txt", path.with_suffix(".log"))
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(record, default=_json_default, indent=1))
-    temporary.replace(path)  # atomic: a half-written result never counts as done
+    write_json_atomic(path, record, default=_json_default, indent=1)  # a half-written result never counts as done
     shutil.rmtree(run_dir, ignore_errors=True)
     return record
 

@@ -9,13 +9,13 @@ component fingerprints, and the provenance (commit, space hash, machine load), w
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from autoclf.evaluation.atomic import write_json_atomic
 from autoclf.tools.provenance import git_commit
 
 #: configurations kept in full per search: the best distinct ones, then each classifier family's best
@@ -113,6 +113,4 @@ def slug(name: str) -> str:
 def write_json(path: Path, record: dict) -> None:
     """Write-then-rename, so a killed rebuild never leaves a half-written result that looks complete."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(record, sort_keys=True, indent=1, default=float) + "\n")
-    temporary.replace(path)
+    write_json_atomic(path, record, end="\n", sort_keys=True, indent=1, default=float)
