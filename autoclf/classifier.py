@@ -18,11 +18,10 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from autoclf.evaluation.result import TrialResult
+from autoclf.fit_budget import FitBudget
 from autoclf.fit_rules import (
-    END_SLACK_SECONDS,
     check_parameters,
     choose_resampling,
-    default_per_run,
     machine_slowness,
     is_better,
     usable_cores,
@@ -152,7 +151,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
     def fit(self, X, y) -> "AutoClassifier":
         start = time.perf_counter()
         check_parameters(self)
-        deadline = start + float(self.time_left) - END_SLACK_SECONDS
+        budget = FitBudget.from_time_left(float(self.time_left), self.per_run_time_limit, start=start)
         from autoclf.configspace.builder import build_configuration_space
         from autoclf.dataset.validator import InputValidator
         from autoclf.evaluation.run_folder import RunFolder
@@ -182,7 +181,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
             store = RunStore(root)
             store.initialise(TrialTask(X_canonical, y_codes, info, splits, metric, registry))
             try:
-                results, served, best = self._search_and_refit(store, space, metric, start, deadline,
+                results, served, best = self._search_and_refit(store, space, metric, budget,
                                                                info.n_classes, len(splits), warm_configs=warm,
                                                                fallback=fallback)
             except KeyboardInterrupt:
@@ -219,7 +218,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         return self
 
     def _search_and_refit(
-        self, store, space, metric, start: float, deadline: float, n_classes: int, n_splits: int,
+        self, store, space, metric, budget: FitBudget, n_classes: int, n_splits: int,
         warm_configs: Callable[[], Any] | None = None, fallback: Callable[[], Any] | None = None,
     ):
         from autoclf.configspace.builder import (
@@ -230,18 +229,16 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         )
         from autoclf.ensembles.builder import EnsembleBuilder
         from autoclf.fallback import serve_fallback
-        from autoclf.optimization.search_loop import Limits, run_search
+        from autoclf.optimization.search_loop import Limits, refit_reserve, run_search
         from autoclf.optimization.smac_proposer import SmacProposer
         from autoclf.progress import SearchProgress
         from autoclf.top_up import use_time_left
 
-        per_run = self.per_run_time_limit if self.per_run_time_limit is not None else default_per_run(self.time_left)
         # a refit on all rows costs about one split's fit scaled up to all rows, with a safety margin
         train_share = (1 - self.holdout_size) if n_splits == 1 else (n_splits - 1) / n_splits
         refit_share = 1.3 / (n_splits * train_share)
         # without refits the search keeps no time for them
-        limits = Limits(start, deadline, float(per_run), self.memory_limit, self.n_trials,
-                        refit_share if self.refit else 0.0, adaptive_per_run=self.per_run_time_limit is None)
+        limits = Limits(budget, self.memory_limit, self.n_trials, refit_share if self.refit else 0.0)
         user = [complete_configuration(space, given) for given in self.initial_configurations or ()]
         for config in user:
             config.origin = "user"
@@ -258,13 +255,13 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
                                 multi_fidelity=self.multi_fidelity)
 
         builder = EnsembleBuilder(store, metric, self.ensemble, self.ensemble_size, self.ensemble_nbest, self.seed,
-                                  start, refit_share=limits.refit_share if self.refit else None,
+                                  budget.start, refit_share=limits.refit_share if self.refit else None,
                                   cross_validated=n_splits > 1)
         best_score: list[float | None] = [None]
         # one worker imports the rest on demand, outside trial clocks; Dask workers preload all they may need
         serial = self.dask_client is None and self._n_jobs() == 1
         warm = modules_to_preload(space, self._registry(), default_only=serial)
-        progress = SearchProgress(deadline - start, metric.name, self.verbose > 0)
+        progress = SearchProgress(budget.total, metric.name, self.verbose > 0)
         with self._runner(store, warm) as runner, progress as bar:
             runner.launch()  # trial workers import scikit-learn (and torch) while SMAC and the warm start are built
             fallback_fit = fallback() if fallback is not None else None  # served if no trial succeeds
@@ -275,11 +272,15 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
                     best_score[0] = result.score
                 bar.update(result.trial_id + 1, best_score[0])
                 builder.on_result(result)  # refreshes the ensemble every few trials, so one is always current
-                limits.ensemble_reserve = builder.final_seconds_estimate()
 
-            results = run_search(proposer, runner, store, limits, self.seed, metric.worst_loss, on_result)
+            # the end of the fit needs the incumbent's refit and the final ensemble (its members' refits, loading)
+            def end_reserve(best: TrialResult) -> float:
+                return refit_reserve(best, limits.refit_share) + builder.final_seconds_estimate()
+
+            results = run_search(proposer, runner, store, limits, self.seed, metric.worst_loss, on_result,
+                                 reserve=end_reserve)
             if not any(r.ok for r in results):
-                served, results, best = serve_fallback(fallback_fit, results, start, float(self.time_left))
+                served, results, best = serve_fallback(fallback_fit, results, budget.start, float(self.time_left))
                 self._interrupted = limits.interrupted
                 return results, served, best
             served = self._final_model(runner, builder, results, limits, n_classes)

@@ -10,8 +10,6 @@ import numpy as np
 
 from autoclf.evaluation.result import TrialResult
 
-#: seconds kept free at the end of fit for cleanup, so fit returns within time_left
-END_SLACK_SECONDS = 0.5
 #: smallest time_left accepted: starting the trial worker (imports) alone takes seconds on a cold process,
 #: so a smaller budget could not finish one trial and would only overrun; refused early with a clear error
 MIN_TIME_LEFT_SECONDS = 5.0
@@ -92,11 +90,6 @@ def usable_cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):  # not on Linux
         return os.cpu_count() or 1
-
-
-def default_per_run(time_left: float) -> float:
-    """A tenth of the budget, as auto-sklearn; on small budgets at least 5 s (or a third of the budget)."""
-    return max(time_left / 10, min(5.0, time_left / 3))
 
 
 def machine_slowness(repeats: int = 3) -> float:

@@ -11,21 +11,17 @@ they are and new members served as their trial models (no time is planned to ref
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import replace
 from typing import Any
 
 from autoclf.ensembles.builder import EnsembleBuilder
 from autoclf.ensembles.serving import ServedEnsemble, serve
 from autoclf.evaluation.result import TrialResult
+from autoclf.fit_budget import TOP_UP_MIN_SECONDS, TOP_UP_MIN_SHARE
 from autoclf.optimization.search_loop import Limits, run_search
 
 logger = logging.getLogger(__name__)
 
-#: a remainder below this share of the budget, or below MIN_SECONDS, is left alone (fit returns): the
-#: race's goal is a fit that ends within the last 3 % of time_left
-MIN_SHARE = 0.02
-MIN_SECONDS = 1.0
 
 
 def use_time_left(served: ServedEnsemble, results: list[TrialResult], *, proposer: Any, runner: Any, store: Any,
@@ -36,17 +32,17 @@ def use_time_left(served: ServedEnsemble, results: list[TrialResult], *, propose
     A Ctrl-C here keeps the model served last."""
     if builder.kind != "selection" or limits.interrupted:  # after a Ctrl-C the user wants the model now
         return served, results
-    total = limits.deadline - limits.start
+    budget = limits.budget
     while limits.n_trials is None or len(results) < limits.n_trials:
         rebuild = builder.final_seconds_estimate(with_refits=False) + 0.5
-        left = limits.deadline - time.perf_counter()
-        if left - rebuild < max(MIN_SHARE * total, MIN_SECONDS):
+        left = budget.remaining()
+        if left - rebuild < max(TOP_UP_MIN_SHARE * budget.total, TOP_UP_MIN_SECONDS):
             break
         logger.info("%.1f s left after serving: searching on", left)
-        extra = replace(limits, deadline=limits.deadline - rebuild, refit_share=0.0, ensemble_reserve=0.0)
+        extra = replace(limits, budget=budget.until(budget.deadline - rebuild), refit_share=0.0)
         try:
             more = run_search(proposer, runner, store, extra, seed, worst_loss, on_result,
-                              first_trial_id=len(results), keep_on_interrupt=False)
+                              first_trial_id=len(results), keep_on_interrupt=False, reserve=lambda best: 0.0)
             if not more:
                 break
             results = results + more

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from autoclf.dataset.info import DatasetInfo
 from autoclf.evaluation.result import TrialResult
-from autoclf.fit_rules import SLOWNESS_RANGE, choose_resampling, default_per_run, machine_slowness
-from autoclf.optimization.search_loop import MAX_LIMIT_DOUBLINGS, Limits, trial_time_limit
+from autoclf.fit_budget import (
+    END_SLACK_SECONDS,
+    MAX_LIMIT_DOUBLINGS,
+    MAX_RESERVE_SHARE,
+    MIN_TRIAL_SECONDS,
+    FitBudget,
+    default_per_trial,
+)
+from autoclf.fit_rules import SLOWNESS_RANGE, choose_resampling, machine_slowness
+from autoclf.optimization.search_loop import timeouts_without_success
 
 
 def _info(rows: int, features: int, classes: int = 2) -> DatasetInfo:
@@ -43,21 +51,62 @@ def _trial(status: str) -> TrialResult:
     return TrialResult(trial_id=0, config={}, status=status, loss=0.0 if status == "success" else 1.0)
 
 
+class FakeClock:
+    """A clock the test moves by hand: the time rules are checked without sleeping."""
+
+    def __init__(self, now: float = 1000.0):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_budget_is_built_once_from_time_left():
+    clock = FakeClock()
+    budget = FitBudget.from_time_left(60, clock=clock)
+    assert budget.start == 1000.0 and budget.deadline == 1060.0 - END_SLACK_SECONDS
+    assert budget.per_trial == 6.0 and budget.adaptive_per_trial  # the default: a tenth
+    assert not FitBudget.from_time_left(60, per_trial=3, clock=clock).adaptive_per_trial  # the user's
+    clock.now += 20
+    assert budget.elapsed() == 20 and budget.remaining() == 40 - END_SLACK_SECONDS
+    assert budget.until(budget.deadline - 5).remaining() == 35 - END_SLACK_SECONDS
+
+
+def test_a_trial_gets_its_limit_never_past_the_deadline_minus_the_capped_reserve():
+    clock = FakeClock()
+    budget = FitBudget.from_time_left(100.5, clock=clock)  # deadline 100 s away, 10.05 s a trial
+    assert budget.trial_limit(reserve=0.0) == 10.05
+    clock.now += 85  # 15 s left
+    assert budget.trial_limit(reserve=10.0) == 5.0  # the end of the fit keeps 10 s
+    assert budget.trial_limit(reserve=1000.0) is None  # capped at a quarter of the budget: 25 s > 15 s left
+    assert budget.capped_reserve(1000.0) == MAX_RESERVE_SHARE * 100
+    clock.now += 14.5  # 0.5 s left
+    assert budget.trial_limit(reserve=0.0) is None and 0.5 < MIN_TRIAL_SECONDS
+
+
+def _trial(status: str) -> TrialResult:
+    return TrialResult(trial_id=0, config={}, status=status, loss=0.0 if status == "success" else 1.0)
+
+
 def test_a_default_per_trial_limit_doubles_with_each_timeout_until_a_trial_succeeds():
     """On a machine too slow for the default limit (a tenth of the budget) every trial would time out and fit
     would serve its fallback: each timeout doubles the next limit; once a trial succeeds the limit is back."""
-    limits = Limits(start=0.0, deadline=100.0, per_run_time_limit=5.0, memory_limit_mb=None, adaptive_per_run=True)
+    clock = FakeClock()
+    budget = FitBudget(start=0.0, deadline=1000.0, per_trial=5.0, adaptive_per_trial=True, clock=clock)
+    clock.now = 0.0
     timeout, crashed, success = _trial("timeout"), _trial("crashed"), _trial("success")
-    assert trial_time_limit(limits, [], 90.0) == 5.0
-    assert trial_time_limit(limits, [timeout], 90.0) == 10.0
-    assert trial_time_limit(limits, [timeout, crashed, timeout], 90.0) == 20.0  # crashes are not slowness
-    assert trial_time_limit(limits, [timeout] * 10, 1000.0) == 5.0 * 2**MAX_LIMIT_DOUBLINGS
-    assert trial_time_limit(limits, [timeout] * 3, 12.0) == 12.0  # never past the clock
-    assert trial_time_limit(limits, [timeout, timeout, success], 90.0) == 5.0
-    given = Limits(start=0.0, deadline=100.0, per_run_time_limit=5.0, memory_limit_mb=None)  # the user's limit
-    assert trial_time_limit(given, [timeout] * 3, 90.0) == 5.0
+    assert timeouts_without_success([timeout, crashed, timeout]) == 2  # crashes are not slowness
+    assert timeouts_without_success([timeout, timeout, success]) == 0
+    assert budget.trial_limit(0.0, 0) == 5.0
+    assert budget.trial_limit(0.0, 1) == 10.0 and budget.trial_limit(0.0, 2) == 20.0
+    assert budget.trial_limit(0.0, 10) == 5.0 * 2**MAX_LIMIT_DOUBLINGS
+    clock.now = 988.0
+    assert budget.trial_limit(0.0, 3) == 12.0  # never past the clock
+    given = FitBudget(start=0.0, deadline=1000.0, per_trial=5.0, adaptive_per_trial=False, clock=clock)
+    clock.now = 0.0
+    assert given.trial_limit(0.0, 3) == 5.0  # the user's limit is kept
 
 
 def test_per_run_limit_is_a_tenth_with_a_floor():
-    assert default_per_run(3600) == 360 and default_per_run(60) == 6
-    assert default_per_run(12) == 4  # a third of a tiny budget, under the 5 s floor
+    assert default_per_trial(3600) == 360 and default_per_trial(60) == 6
+    assert default_per_trial(12) == 4  # a third of a tiny budget, under the 5 s floor

@@ -61,7 +61,7 @@ def test_multi_fidelity_runs_trials_at_several_budgets_and_predicts(vehicle):
     X, y = vehicle
     model = AutoClassifier(time_left=60, n_trials=14, multi_fidelity=True, resampling="holdout", seed=0,
                            verbose=0).fit(X, y)
-    budgets = [r.budget for r in model.results_]
+    budgets = [r.fidelity for r in model.results_]
     assert min(budgets) == pytest.approx(1 / 9) and max(budgets) == pytest.approx(1.0)
     assert sum(b < 1 for b in budgets) > sum(b == 1 for b in budgets)  # Hyperband: most trials are cheap
     assert model.score(X, y) > 0.6

@@ -45,8 +45,6 @@ LOAD_BYTES_PER_SECOND = 50e6
 #: default extra-trees (five fold forests, 151 MB on disk) took the main process from 181 to 472 MB for the
 #: whole search, while loading it at the deadline takes half a second (issue 17)
 MAX_CACHED_MODEL_BYTES = 20e6
-#: stacking is skipped (selection served) with less than this many seconds left after the search
-STACKING_MIN_SECONDS = 1.0
 
 
 @dataclass
@@ -128,8 +126,8 @@ class EnsembleBuilder:
         return self._predictions[trial_id]
 
     def candidates(self, results: list[TrialResult]) -> list[TrialResult]:
-        """The ``nbest`` best successful full-budget trials with artifacts, plus each family's best."""
-        usable = [r for r in results if r.ok and r.budget in (None, 1.0)
+        """The ``nbest`` best successful full-fidelity trials with artifacts, plus each family's best."""
+        usable = [r for r in results if r.ok and r.fidelity in (None, 1.0)
                   and (self.store.trial_dir(r.trial_id) / "predictions.npy").exists()]
         usable.sort(key=lambda r: (r.loss, r.trial_id))
         chosen = usable[: max(1, self.nbest)]

@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 
 from autoclf.ensembles.builder import (
-    STACKING_MIN_SECONDS,
     EnsembleBuilder,
     Snapshot,
     load_seconds,
@@ -27,6 +26,7 @@ from autoclf.ensembles.weighted import WeightedEnsemble
 from autoclf.evaluation.result import TrialResult
 from autoclf.evaluation.run_store import RunStore
 from autoclf.evaluation.request import TrialRequest
+from autoclf.fit_budget import STACKING_MIN_SECONDS
 from autoclf.evaluation.result import Status
 
 logger = logging.getLogger(__name__)

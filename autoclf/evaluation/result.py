@@ -35,7 +35,7 @@ class TrialResult:
     started: float = 0.0  # seconds since the start of the fit
     origin: str = ""
     error: str = ""
-    budget: float | None = None
+    fidelity: float | None = None  # multi-fidelity: the share of full training the trial had; None: all of it
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -45,6 +45,14 @@ class TrialResult:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @property
+    def budget(self) -> float | None:
+        """The fidelity, under its old name (SMAC calls it a budget; autoclf's budget is time_left)."""
+        return self.fidelity
+
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> "TrialResult":
+        values = dict(values)
+        if "budget" in values:  # a record written before the rename
+            values["fidelity"] = values.pop("budget")
         return cls(**values)

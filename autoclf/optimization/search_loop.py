@@ -4,11 +4,11 @@ clock (minus what the final refit needs) or the trial count runs out."""
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from autoclf.evaluation.result import SUCCESS, TIMEOUT, TrialResult
+from autoclf.fit_budget import MIN_TRIAL_SECONDS, FitBudget
 from autoclf.evaluation.run_store import RunStore
 from autoclf.evaluation.request import TrialRequest
 from autoclf.execution.worker import CallOutcome
@@ -17,49 +17,37 @@ from autoclf.execution.runner import TrialRunner
 
 logger = logging.getLogger(__name__)
 
-#: a trial is not started with less than this many seconds left: it could not finish anything useful
-MIN_TRIAL_SECONDS = 1.0
-
-
 @dataclass
 class Limits:
-    """When to stop and how far each trial may go. ``deadline`` is a time.perf_counter() value."""
+    """How far the search may go: the fit's clock (``budget``), each trial's memory, the number of trials, and
+    how long refits take (``refit_share``: refit time ~ trial time x this, all rows against a split's).
+    ``interrupted`` is set when a Ctrl-C ended the search: nothing may search on after it."""
 
-    start: float
-    deadline: float
-    per_run_time_limit: float
+    budget: FitBudget
     memory_limit_mb: float | None
     n_trials: int | None = None
-    refit_share: float = 1.5  # refit time ~ trial time x this (all rows vs the split's training rows)
-    ensemble_reserve: float = 0.0  # seconds the final ensemble build needs; on_result may update it
-    interrupted: bool = False  # set when a Ctrl-C ended the search: nothing may search on after it
-    adaptive_per_run: bool = False  # the per-trial limit is a default, not the user's: it may follow the machine
+    refit_share: float = 1.5
+    interrupted: bool = False
+
+    @property
+    def deadline(self) -> float:
+        return self.budget.deadline
+
+    @property
+    def start(self) -> float:
+        return self.budget.start
 
 
-#: while no trial has succeeded, each timed-out trial doubles the next one's limit, at most this many times
-MAX_LIMIT_DOUBLINGS = 4
-
-
-def trial_time_limit(limits: Limits, results: list[TrialResult], available: float) -> float:
-    """The next trial's time limit: the per-trial limit, never past what is left of the clock.
-
-    A default limit (a tenth of the budget) follows the machine's measured speed: while no trial has
-    succeeded, every timeout doubles it (up to MAX_LIMIT_DOUBLINGS times), so a slow or busy machine still
-    gets a real model rather than the fallback. A limit the user set is kept as given."""
-    limit = limits.per_run_time_limit
-    if limits.adaptive_per_run and not any(result.ok for result in results):
-        limit *= 2 ** min(sum(result.status == TIMEOUT for result in results), MAX_LIMIT_DOUBLINGS)
-    return min(limit, available)
-
-
-def refit_reserve(best: TrialResult | None, limits: Limits) -> float:
-    """Seconds to keep for refitting the incumbent on all data (none when nothing is refit) and building the
-    final ensemble; capped so the search always gets time."""
-    if best is None:
+def refit_reserve(best: TrialResult | None, refit_share: float) -> float:
+    """Seconds to refit the incumbent on all rows (none when nothing is refit, or nothing succeeded yet)."""
+    if best is None or refit_share <= 0:
         return 0.0
-    total = limits.deadline - limits.start
-    refit = best.duration * limits.refit_share + 1.0 if limits.refit_share > 0 else 0.0
-    return min(refit + limits.ensemble_reserve, 0.25 * total)
+    return best.duration * refit_share + 1.0
+
+
+def timeouts_without_success(results: list[TrialResult]) -> int:
+    """Timed-out trials while none has succeeded: how much the default per-trial limit should grow."""
+    return 0 if any(result.ok for result in results) else sum(result.status == TIMEOUT for result in results)
 
 
 def run_search(
@@ -72,6 +60,7 @@ def run_search(
     on_result: Callable[[TrialResult], None] = lambda result: None,
     first_trial_id: int = 0,
     keep_on_interrupt: bool = True,
+    reserve: Callable[[TrialResult], float] | None = None,
 ) -> list[TrialResult]:
     """Keep ``runner.capacity`` trials in flight until a stopping rule fires, then let them finish.
 
@@ -79,7 +68,17 @@ def run_search(
     never runs past the deadline. A KeyboardInterrupt ends the search and keeps what is done; before any
     successful trial it propagates (there is nothing to keep), and always with ``keep_on_interrupt=False``
     (a search continued after serving a model, whose trial ids start at ``first_trial_id``).
+
+    ``reserve(best)``: the seconds the end of the fit needs once a trial has succeeded (the refits, the final
+    ensemble), asked before every trial; by default the incumbent's refit. The budget caps it.
     """
+    budget = limits.budget
+
+    def kept_back(best: TrialResult | None) -> float:
+        if best is None:
+            return 0.0
+        return reserve(best) if reserve is not None else refit_reserve(best, limits.refit_share)
+
     results: list[TrialResult] = []
     in_flight: dict[int, tuple[Proposal, float]] = {}
     best: TrialResult | None = None
@@ -89,29 +88,28 @@ def run_search(
         while True:
             while len(in_flight) < runner.capacity and (limits.n_trials is None or n_started < limits.n_trials):
                 # a (re)start imports modules: not on a trial's clock, but never past the deadline
-                if not runner.ensure_started(limits.deadline - time.perf_counter() - MIN_TRIAL_SECONDS):
+                if not runner.ensure_started(budget.remaining() - MIN_TRIAL_SECONDS):
                     break
-                now = time.perf_counter()
-                available = limits.deadline - now - refit_reserve(best, limits)
-                if available < MIN_TRIAL_SECONDS:
+                now = budget.now()
+                time_limit = budget.trial_limit(kept_back(best), timeouts_without_success(results))
+                if time_limit is None:
                     break
                 proposal, queued = (queued, None) if queued is not None else (proposer.ask(), None)
-                time_limit = trial_time_limit(limits, results, available)
                 runner.submit(TrialRequest(dict(proposal.config), seed, time_limit, limits.memory_limit_mb,
-                                           trial_id=n_started, fidelity=proposal.budget, deadline=limits.deadline))
+                                           trial_id=n_started, fidelity=proposal.fidelity, deadline=budget.deadline))
                 in_flight[n_started] = (proposal, now)
                 n_started += 1
             if not in_flight:
                 break
             more = limits.n_trials is None or n_started < limits.n_trials
-            time_for_more = limits.deadline - time.perf_counter() - refit_reserve(best, limits) > 2 * MIN_TRIAL_SECONDS
+            time_for_more = budget.remaining() - budget.capped_reserve(kept_back(best)) > 2 * MIN_TRIAL_SECONDS
             if runner.capacity > 1 and queued is None and more and time_for_more:
                 # SMAC's ask refits its model every few calls (seconds): done while the workers are busy, the
                 # next free slot starts its trial at once instead of idling through the refit
                 queued = proposer.ask()
             trial_id, outcome = runner.wait_any()
             proposal, started = in_flight.pop(trial_id)
-            result = _record(trial_id, proposal, outcome, started - limits.start, worst_loss, store)
+            result = _record(trial_id, proposal, outcome, started - budget.start, worst_loss, store)
             proposer.tell(proposal, result.loss, result.status, result.duration)
             results.append(result)
             if result.ok and (best is None or result.loss < best.loss):
@@ -139,7 +137,7 @@ def _record(trial_id: int, proposal: Proposal, outcome: CallOutcome, started: fl
         duration=outcome.seconds,
         started=started,
         origin=proposal.origin,
-        budget=proposal.budget,
+        fidelity=proposal.fidelity,
         error=outcome.error,
         extra={"peak_memory_mb": round(outcome.peak_memory_mb, 1)},
     )

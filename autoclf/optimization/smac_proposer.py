@@ -31,7 +31,7 @@ class Proposal:
     config: Configuration
     origin: str
     info: Any  # smac.runhistory.TrialInfo
-    budget: float | None = None  # multi-fidelity: the share of full training (epochs, trees, rows), else None
+    fidelity: float | None = None  # multi-fidelity: the share of full training (epochs, trees, rows), else None
 
 
 def describe_origin(config: Configuration) -> str:
@@ -44,7 +44,7 @@ def describe_origin(config: Configuration) -> str:
     return ORIGIN_RANDOM
 
 
-#: multi-fidelity budgets run from this share of full training to 1 (eta=3: 1/9, 1/3, 1)
+#: multi-fidelity: the fidelities (SMAC's "budgets") run from this share of full training to 1 (eta=3: 1/9, 1/3, 1)
 MIN_BUDGET = 1 / 9
 
 
