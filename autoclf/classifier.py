@@ -21,9 +21,6 @@ from autoclf.evaluation.result import TrialResult
 from autoclf.fit_budget import FitBudget
 from autoclf.fit_rules import (
     check_parameters,
-    choose_resampling,
-    machine_slowness,
-    is_better,
     usable_cores,
 )
 from autoclf.fitted_api import FittedModelMixin
@@ -152,34 +149,25 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         start = time.perf_counter()
         check_parameters(self)
         budget = FitBudget.from_time_left(float(self.time_left), self.per_run_time_limit, start=start)
-        from autoclf.configspace.builder import build_configuration_space
-        from autoclf.dataset.validator import InputValidator
         from autoclf.evaluation.run_folder import RunFolder
-        from autoclf.evaluation.run_store import RunStore, TrialTask
-        from autoclf.evaluation.splitting import make_splits
+        from autoclf.evaluation.run_store import RunStore
         from autoclf.fallback import fit_fallback
+        from autoclf.fit_setup import prepare
         from autoclf.metalearning.database import schema_hash
-        from autoclf.metrics import get_metric
 
-        validator = InputValidator(feature_types=self.feature_types)
-        X_canonical, y_codes = validator.fit_transform(X, y)
-        info = validator.info_
-        metric = get_metric(self.metric, info.n_classes)
-        registry = self._registry()
-        space = build_configuration_space(info, registry, self.include, self.exclude, seed=self.seed)
-        slowness = machine_slowness() if self.resampling == "auto" else 1.0
-        resampling = choose_resampling(self.resampling, info, self.time_left, slowness)
-        logger.info("resampling: %s (machine %.1fx the reference's time)", resampling, slowness)
-        splits = make_splits(y_codes, resampling, self.folds, self.holdout_size, seed=self.seed)
+        setup = prepare(X, y, metric=self.metric, feature_types=self.feature_types, registry=self._registry(),
+                        include=self.include, exclude=self.exclude, seed=self.seed, resampling=self.resampling,
+                        folds=self.folds, holdout_size=self.holdout_size, time_left=float(self.time_left))
+        validator, info, metric, space, splits = setup.validator, setup.info, setup.metric, setup.space, setup.splits
         # computed once the trial workers are starting (they import scikit-learn meanwhile)
         identity = [schema_hash(validator.feature_names_in_, validator.classes_)]
-        warm = partial(self._metalearning_configurations, space, X_canonical, y_codes, info, metric, identity)
-        fallback = partial(fit_fallback, X_canonical, y_codes, self.seed)
+        warm = partial(self._metalearning_configurations, space, setup.X, setup.y, info, metric, identity)
+        fallback = partial(fit_fallback, setup.X, setup.y, self.seed)
 
         # the folder only now that the input is valid; removed however fit ends, SIGTERM included
         with RunFolder(self.tmp_folder, self.keep_tmp) as root:
             store = RunStore(root)
-            store.initialise(TrialTask(X_canonical, y_codes, info, splits, metric, registry))
+            store.initialise(setup.task())
             try:
                 results, served, best = self._search_and_refit(store, space, metric, budget,
                                                                info.n_classes, len(splits), warm_configs=warm,
@@ -199,7 +187,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         elif hasattr(self, "feature_names_in_"):
             del self.feature_names_in_  # a second fit on an array must not keep the first fit's column names
         self.metric_ = metric
-        self.resampling_ = resampling
+        self.resampling_ = setup.resampling
         self.configuration_space_ = space
         self.results_ = results
         self.best_trial_ = best
@@ -221,14 +209,10 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         self, store, space, metric, budget: FitBudget, n_classes: int, n_splits: int,
         warm_configs: Callable[[], Any] | None = None, fallback: Callable[[], Any] | None = None,
     ):
-        from autoclf.configspace.builder import (
-            classifier_defaults,
-            complete_configuration,
-            initial_design,
-            modules_to_preload,
-        )
+        from autoclf.configspace.builder import modules_to_preload
         from autoclf.ensembles.builder import EnsembleBuilder
         from autoclf.fallback import serve_fallback
+        from autoclf.optimization.initial_design import initial_configurations
         from autoclf.optimization.search_loop import Limits, refit_reserve, run_search
         from autoclf.optimization.smac_proposer import SmacProposer
         from autoclf.progress import SearchProgress
@@ -239,45 +223,31 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         refit_share = 1.3 / (n_splits * train_share)
         # without refits the search keeps no time for them
         limits = Limits(budget, self.memory_limit, self.n_trials, refit_share if self.refit else 0.0)
-        user = [complete_configuration(space, given) for given in self.initial_configurations or ()]
-        for config in user:
-            config.origin = "user"
-
         def build_proposer() -> SmacProposer:
             warm_start = warm_configs() if warm_configs is not None else None  # origins set by the warm start
-            warm = [config for config in (warm_start.configs if warm_start else []) if config not in user]
-            defaults = classifier_defaults(space, registry=self._registry())
-            for config in defaults:
-                config.origin = "default"
-            design = initial_design(defaults, warm, bool(warm_start and warm_start.replaces_defaults))
-            return SmacProposer(space, store.root / "smac3", self.seed, metric.worst_loss,
-                                initial_configs=user + [config for config in design if config not in user],
+            initial = initial_configurations(space, self._registry(), self.initial_configurations or (), warm_start)
+            return SmacProposer(space, store.root / "smac3", self.seed, metric.worst_loss, initial_configs=initial,
                                 multi_fidelity=self.multi_fidelity)
 
         builder = EnsembleBuilder(store, metric, self.ensemble, self.ensemble_size, self.ensemble_nbest, self.seed,
                                   budget.start, refit_share=limits.refit_share if self.refit else None,
                                   cross_validated=n_splits > 1)
-        best_score: list[float | None] = [None]
         # one worker imports the rest on demand, outside trial clocks; Dask workers preload all they may need
         serial = self.dask_client is None and self._n_jobs() == 1
         warm = modules_to_preload(space, self._registry(), default_only=serial)
-        progress = SearchProgress(budget.total, metric.name, self.verbose > 0)
+        progress = SearchProgress(budget.total, metric.name, self.verbose > 0, metric.greater_is_better)
         with self._runner(store, warm) as runner, progress as bar:
             runner.launch()  # trial workers import scikit-learn (and torch) while SMAC and the warm start are built
             fallback_fit = fallback() if fallback is not None else None  # served if no trial succeeds
             proposer = build_proposer()
 
-            def on_result(result: TrialResult) -> None:
-                if result.ok and (best_score[0] is None or is_better(result, best_score[0], metric)):
-                    best_score[0] = result.score
-                bar.update(result.trial_id + 1, best_score[0])
-                builder.on_result(result)  # refreshes the ensemble every few trials, so one is always current
+            callbacks = (bar, builder)  # the progress bar; the builder refreshes the current ensemble
 
             # the end of the fit needs the incumbent's refit and the final ensemble (its members' refits, loading)
             def end_reserve(best: TrialResult) -> float:
                 return refit_reserve(best, limits.refit_share) + builder.final_seconds_estimate()
 
-            results = run_search(proposer, runner, store, limits, self.seed, metric.worst_loss, on_result,
+            results = run_search(proposer, runner, store, limits, self.seed, metric.worst_loss, callbacks,
                                  reserve=end_reserve)
             if not any(r.ok for r in results):
                 served, results, best = serve_fallback(fallback_fit, results, budget.start, float(self.time_left))
@@ -286,7 +256,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
             served = self._final_model(runner, builder, results, limits, n_classes)
             served, results = use_time_left(served, results, proposer=proposer, runner=runner, store=store,
                                             builder=builder, limits=limits, seed=self.seed,
-                                            worst_loss=metric.worst_loss, on_result=on_result, n_classes=n_classes)
+                                            worst_loss=metric.worst_loss, callbacks=callbacks, n_classes=n_classes)
             best = min((r for r in results if r.ok), key=lambda r: (r.loss, r.trial_id))
         self._interrupted = limits.interrupted
         return results, served, best
@@ -305,7 +275,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         """The warm start from the meta-database (``autoclf.metalearning.warmstart.WarmStart``); any problem
         with the database is a warning and a cold start, never a failed fit. Meta-features get a few % of the
         budget. ``identity``: hashes that exclude this data set from its own neighbours."""
-        from autoclf.configspace.builder import FAMILY_DEFAULTS
+        from autoclf.optimization.initial_design import FAMILY_DEFAULTS
         from autoclf.metalearning.warmstart import WarmStart, warm_start_for_fit
 
         aliases: dict[Any, str | None] = {False: None, True: "portfolio"}

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from autoclf.evaluation.result import SUCCESS, TrialResult
+from autoclf.configspace.origins import Origin
 from autoclf.evaluation.result import Status
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ def fallback_result(trial_id: int, model: Any, seconds: float, started: float) -
     name = type(model[-1]).__name__ if hasattr(model, "steps") else type(model).__name__
     return TrialResult(trial_id=trial_id, config={"classifier:__choice__": f"{FALLBACK_NAME} ({name})"},
                        status=SUCCESS, loss=float("nan"), score=None, duration=round(seconds, 3),
-                       started=started, origin=FALLBACK_NAME)
+                       started=started, origin=Origin.FALLBACK)
 
 
 def serve_fallback(fallback_fit: tuple[Any, float] | None, results: list[TrialResult], start: float,

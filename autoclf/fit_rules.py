@@ -8,7 +8,6 @@ from typing import Any
 
 import numpy as np
 
-from autoclf.evaluation.result import TrialResult
 
 #: smallest time_left accepted: starting the trial worker (imports) alone takes seconds on a cold process,
 #: so a smaller budget could not finish one trial and would only overrun; refused early with a clear error
@@ -122,8 +121,3 @@ def choose_resampling(resampling: str, info, time_left: float, slowness: float =
     seconds = float(time_left) / slowness
     affordable = cells < AUTO_CV_CELLS_PER_HOUR * seconds / 3600 and info.n_rows < AUTO_CV_MAX_ROWS
     return "cv" if affordable else "holdout"
-
-
-def is_better(result: TrialResult, best_score: float, metric) -> bool:
-    assert result.score is not None  # called for successful trials only
-    return result.score > best_score if metric.greater_is_better else result.score < best_score

@@ -11,10 +11,15 @@ if TYPE_CHECKING:
 
 
 class SearchProgress:
-    def __init__(self, total_seconds: float, metric_name: str, enabled: bool = True):
+    """Also a search callback (``on_result``): it keeps the best score itself."""
+
+    def __init__(self, total_seconds: float, metric_name: str, enabled: bool = True,
+                 greater_is_better: bool = True):
         self.total_seconds = total_seconds
         self.metric_name = metric_name
         self.enabled = enabled
+        self.greater_is_better = greater_is_better
+        self.best_score: float | None = None
         self._progress: Progress | None = None
         self._task: Any = None  # rich's TaskID once the bar has started
         self._start = time.perf_counter()
@@ -33,6 +38,14 @@ class SearchProgress:
             self._progress.start()
             self._task = self._progress.add_task("search", total=self.total_seconds, status="starting")
         return self
+
+    def on_result(self, result: Any) -> None:
+        """A trial finished (an ``autoclf.evaluation.result.TrialResult``): count it, keep the best score."""
+        score = result.score if result.ok else None
+        if score is not None and (self.best_score is None or
+                                  (score > self.best_score if self.greater_is_better else score < self.best_score)):
+            self.best_score = score
+        self.update(result.trial_id + 1, self.best_score)
 
     def update(self, n_trials: int, best_score: float | None) -> None:
         if self._progress is None:

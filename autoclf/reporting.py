@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from autoclf.configspace.origins import Origin
 from autoclf.configspace.pipeline import describe_pipeline
 from autoclf.evaluation.result import STATUSES, TrialResult
 
@@ -79,7 +80,7 @@ def trajectory(results: list[TrialResult]) -> list[tuple[float, float]]:
 
 
 def sprint_statistics(results: list[TrialResult], metric_name: str, best: TrialResult | None, seconds: float) -> str:
-    trials = [r for r in results if r.origin != "fallback"]
+    trials = [r for r in results if r.origin != Origin.FALLBACK]
     counts = Counter(r.status for r in trials)
     if best is not None and best.score is not None:
         best_line = f"  best validation score: {best.score:.4f} (trial {best.trial_id})"

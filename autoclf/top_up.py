@@ -11,6 +11,7 @@ they are and new members served as their trial models (no time is planned to ref
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -18,15 +19,15 @@ from autoclf.ensembles.builder import EnsembleBuilder
 from autoclf.ensembles.serving import ServedEnsemble, serve
 from autoclf.evaluation.result import TrialResult
 from autoclf.fit_budget import TOP_UP_MIN_SECONDS, TOP_UP_MIN_SHARE
-from autoclf.optimization.search_loop import Limits, run_search
+from autoclf.optimization.search_loop import Limits, SearchCallback, run_search
 
 logger = logging.getLogger(__name__)
 
 
 
 def use_time_left(served: ServedEnsemble, results: list[TrialResult], *, proposer: Any, runner: Any, store: Any,
-                  builder: EnsembleBuilder, limits: Limits, seed: int, worst_loss: float, on_result: Any,
-                  n_classes: int) -> tuple[ServedEnsemble, list[TrialResult]]:
+                  builder: EnsembleBuilder, limits: Limits, seed: int, worst_loss: float,
+                  callbacks: Sequence[SearchCallback], n_classes: int) -> tuple[ServedEnsemble, list[TrialResult]]:
     """Search on while the remainder after serving is worth it; returns the served model and all results.
 
     A Ctrl-C here keeps the model served last."""
@@ -41,7 +42,7 @@ def use_time_left(served: ServedEnsemble, results: list[TrialResult], *, propose
         logger.info("%.1f s left after serving: searching on", left)
         extra = replace(limits, budget=budget.until(budget.deadline - rebuild), refit_share=0.0)
         try:
-            more = run_search(proposer, runner, store, extra, seed, worst_loss, on_result,
+            more = run_search(proposer, runner, store, extra, seed, worst_loss, callbacks,
                               first_trial_id=len(results), keep_on_interrupt=False, reserve=lambda best: 0.0)
             if not more:
                 break

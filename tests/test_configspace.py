@@ -7,12 +7,11 @@ from sklearn.model_selection import train_test_split
 from autoclf.components.registry import default_registry
 from autoclf.configspace.builder import (
     build_configuration_space,
-    classifier_defaults,
     complete_configuration,
     preferred_preprocessing,
-    initial_design,
     space_hash,
 )
+from autoclf.optimization.initial_design import classifier_defaults, initial_design
 from autoclf.configspace.pipeline import build_pipeline, split_configuration
 from autoclf.dataset.validator import InputValidator
 

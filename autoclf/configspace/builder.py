@@ -254,29 +254,6 @@ def _active_configuration(space: ConfigurationSpace, values: dict[str, object]) 
     return Configuration(space, values=active)
 
 
-#: model families whose defaults run right after the space's default (LightGBM): CatBoost (the strongest
-#: default, benchmarks/boosting_defaults.py), XGBoost (categorical codes as numbers, where LightGBM's
-#: default splits them natively), bagged trees, randomised trees, a linear model and a network, so every
-#: family has a data point before SMAC's model takes over
-FAMILY_DEFAULTS = ("catboost", "xgboost", "random_forest", "extra_trees", "logistic_regression", "mlp")
-
-
-def classifier_defaults(space: ConfigurationSpace, n: int = len(FAMILY_DEFAULTS), registry: Registry | None = None
-                        ) -> list[Configuration]:
-    """Default configurations of up to ``n`` more classifiers after the space's default one.
-
-    Cheap, strong starting points that cover the main model families (trees, boosting, linear, networks)
-    before the optimiser's model has data; FLAML starts from low-cost defaults for the same reason. The
-    families of ``FAMILY_DEFAULTS`` come first, then the space's other classifiers in registry order.
-    """
-    choice = cast(CategoricalHyperparameter, space[choice_name("classifier")])
-    candidates = [name for name in FAMILY_DEFAULTS if name in choice.choices]
-    candidates += [name for name in choice.choices if name not in candidates]
-    others = [name for name in candidates if name != choice.default_value][:n]
-    return [complete_configuration(space, {**preferred_preprocessing(space, name, registry), choice.name: name})
-            for name in others]
-
-
 def preferred_preprocessing(space: ConfigurationSpace, classifier: str, registry: Registry | None = None
                             ) -> dict[str, str]:
     """The choices of ``classifier``'s preferred preprocessing (``Component.preferred_preprocessing``) that
@@ -296,25 +273,6 @@ def preferred_preprocessing(space: ConfigurationSpace, classifier: str, registry
         if key in space and name in cast(CategoricalHyperparameter, space[key]).choices:
             partial[key] = name
     return partial
-
-
-def initial_design(defaults: list[Configuration], warm: list[Configuration], replaces_defaults: bool
-                   ) -> list[Configuration]:
-    """The initial design after the space's default.
-
-    A portfolio from the meta-database (``replaces_defaults``) runs instead of the family defaults: it was
-    chosen on a dense matrix where the defaults were candidates too. Otherwise the family defaults run
-    first, then the warm-start picks (kNN picks are often slower: networks, many trees; measured with
-    benchmarks/warm_start.py, warm-first was behind cold start at 10 % of a 60 s budget).
-
-    Origins are honest: a configuration that a cold start runs anyway is labelled "default", whoever
-    picked it, so the leaderboard credits the warm start only for what it added.
-    """
-    design = list(warm) if replaces_defaults else [*defaults, *(pick for pick in warm if pick not in defaults)]
-    for config in design:
-        if config in defaults:
-            config.origin = "default"
-    return design
 
 
 def modules_to_preload(space: ConfigurationSpace, registry: Registry, default_only: bool = False) -> list[str]:

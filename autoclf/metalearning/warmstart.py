@@ -25,14 +25,13 @@ from typing import Any
 
 import numpy as np
 
+from autoclf.configspace.origins import Origin
 from autoclf.metalearning.database import MetaDatabase
 from autoclf.metalearning.portfolio import greedy_portfolio, normalised_losses
 
 logger = logging.getLogger(__name__)
 
-ORIGIN_KNN = "meta-learning kNN"
-ORIGIN_PORTFOLIO = "portfolio"
-ORIGIN_FAMILY = "meta-learning family start"
+ORIGIN_KNN, ORIGIN_PORTFOLIO, ORIGIN_FAMILY = Origin.KNN, Origin.PORTFOLIO, Origin.FAMILY_START
 WARM_STARTS = ("knn", "portfolio", "both")
 #: the nearest data sets that weigh more in the portfolio and choose the family starting points
 NEAREST = 10

@@ -4,8 +4,9 @@ clock (minus what the final refit needs) or the trial count runs out."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from autoclf.evaluation.result import SUCCESS, TIMEOUT, TrialResult
 from autoclf.fit_budget import MIN_TRIAL_SECONDS, FitBudget
@@ -38,6 +39,13 @@ class Limits:
         return self.budget.start
 
 
+class SearchCallback(Protocol):
+    """Told of every finished trial, in the manner of SMAC3's callbacks: the progress bar, the ensemble builder
+    (which refreshes the current ensemble every few trials)."""
+
+    def on_result(self, result: TrialResult) -> None: ...
+
+
 def refit_reserve(best: TrialResult | None, refit_share: float) -> float:
     """Seconds to refit the incumbent on all rows (none when nothing is refit, or nothing succeeded yet)."""
     if best is None or refit_share <= 0:
@@ -57,7 +65,7 @@ def run_search(
     limits: Limits,
     seed: int,
     worst_loss: float,
-    on_result: Callable[[TrialResult], None] = lambda result: None,
+    callbacks: Sequence[SearchCallback] = (),
     first_trial_id: int = 0,
     keep_on_interrupt: bool = True,
     reserve: Callable[[TrialResult], float] | None = None,
@@ -114,7 +122,8 @@ def run_search(
             results.append(result)
             if result.ok and (best is None or result.loss < best.loss):
                 best = result
-            on_result(result)
+            for callback in callbacks:
+                callback.on_result(result)
     except KeyboardInterrupt:
         limits.interrupted = True
         runner.kill()  # trials may still be running

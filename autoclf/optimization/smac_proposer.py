@@ -17,13 +17,12 @@ from typing import Any
 
 from ConfigSpace import Configuration, ConfigurationSpace
 
+from autoclf.configspace.origins import Origin
 from autoclf.evaluation.result import Status
 
 logger = logging.getLogger(__name__)
 
-ORIGIN_DEFAULT = "default"
-ORIGIN_RANDOM = "random"
-ORIGIN_MODEL = "smac model"
+ORIGIN_DEFAULT, ORIGIN_RANDOM, ORIGIN_MODEL = Origin.DEFAULT, Origin.RANDOM, Origin.SMAC_MODEL
 
 
 @dataclass

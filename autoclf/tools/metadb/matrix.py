@@ -61,14 +61,10 @@ def missing_cells(work: str | Path, name: str, candidates: list[dict[str, Any]],
 def evaluate_dataset(source_spec: str, name: str, work: str, protocol: MatrixProtocol,
                      candidates: list[dict[str, Any]]) -> str:
     """Evaluate the candidates missing on this data set; returns a one-line summary."""
-    from autoclf.components.registry import default_registry
-    from autoclf.configspace.builder import build_configuration_space
-    from autoclf.dataset.validator import InputValidator
-    from autoclf.evaluation.run_store import RunStore, TrialTask
-    from autoclf.evaluation.splitting import make_splits
+    from autoclf.evaluation.run_store import RunStore
     from autoclf.execution.worker import Worker
+    from autoclf.fit_setup import prepare
     from autoclf.metalearning.warmstart import adapt_configuration
-    from autoclf.metrics import get_metric
     from autoclf.tools.sources import open_source
 
     quiet_threads()
@@ -78,16 +74,13 @@ def evaluate_dataset(source_spec: str, name: str, work: str, protocol: MatrixPro
     task = open_source(source_spec).tasks([name])[0]
     X, y, kinds = task.load()
     X, y = sample_rows(X, y, protocol.rows, protocol.seed)
-    validator = InputValidator(feature_types=kinds)
-    frame, codes = validator.fit_transform(X, y)
-    info = validator.info_
-    registry = default_registry()
-    space = build_configuration_space(info, registry, seed=protocol.seed)
-    splits = make_splits(codes, "cv", protocol.folds, seed=protocol.seed)
+    # the fit's own preparation, with the matrix's protocol: every candidate on the same folds
+    setup = prepare(X, y, feature_types=kinds, seed=protocol.seed, resampling="cv", folds=protocol.folds)
+    info, registry, space = setup.info, setup.registry, setup.space
     cells = read_cells(work, name, protocol)
     started, evaluated = time.perf_counter(), 0
     with tempfile.TemporaryDirectory(prefix="autoclf_matrix_") as root, Worker(n_threads=1) as worker:
-        RunStore(root).initialise(TrialTask(frame, codes, info, splits, get_metric("auto", info.n_classes), registry))
+        RunStore(root).initialise(setup.task())
         for candidate in todo:
             adapted = adapt_configuration(space, candidate["config"])
             if adapted is None:  # a classifier that does not apply here (e.g. needs non-negative input)

@@ -113,7 +113,8 @@ def collect_candidates(searches: list[dict], per_dataset: int, include: list[str
 def family_default_configurations(include: list[str] | None = None) -> list[dict[str, Any]]:
     """The configurations a cold fit starts with (the space's default, then ``FAMILY_DEFAULTS``), on the
     reference space, as plain dicts."""
-    from autoclf.configspace.builder import choice_name, classifier_defaults
+    from autoclf.configspace.builder import choice_name
+    from autoclf.optimization.initial_design import classifier_defaults
     from autoclf.metalearning.database import reference_space
 
     space = reference_space()
