@@ -10,6 +10,8 @@
 # or every COMMIT_EVERY minutes: only that folder, nothing else staged goes with it), a clone on another
 # machine resumes where this one stopped. The database of whatever is complete is written to
 # data/metadb.json.gz at the end (or at once, with no new work: PHASE=assemble).
+# Its jobs import autoclf afresh from this checkout: do not edit or move autoclf's modules while it runs (run
+# it from a `git worktree` of its own if you work on the code meanwhile).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WORKERS="${1:-$(nproc)}"
