@@ -5,4 +5,5 @@
 
 from autoclf.classifier import AutoClassifier
 from autoclf.version import __version__
+
 __all__ = ["AutoClassifier", "__version__"]

@@ -275,8 +275,8 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         """The warm start from the meta-database (``autoclf.metalearning.warmstart.WarmStart``); any problem
         with the database is a warning and a cold start, never a failed fit. Meta-features get a few % of the
         budget. ``identity``: hashes that exclude this data set from its own neighbours."""
-        from autoclf.optimization.initial_design import FAMILY_DEFAULTS
         from autoclf.metalearning.warmstart import WarmStart, warm_start_for_fit
+        from autoclf.optimization.initial_design import FAMILY_DEFAULTS
 
         aliases: dict[Any, str | None] = {False: None, True: "portfolio"}
         rule = aliases.get(self.warm_start, self.warm_start)
@@ -290,8 +290,8 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
     def _runner(self, store, warm: list[str]):
         """Where trials run: one worker process, or Dask (``n_jobs`` > 1 or a ``dask_client``)."""
 
-        from autoclf.execution.worker import RECYCLE_GROWTH_MB, Worker
         from autoclf.execution.runner import SerialRunner
+        from autoclf.execution.worker import RECYCLE_GROWTH_MB, Worker
 
         # a worker holds the task's data once it ran a trial: growth by that much is not worth a new worker
         task_mb = (store.root / "task.joblib").stat().st_size / 2**20

@@ -74,8 +74,8 @@ def command_demo(args: argparse.Namespace) -> None:
 
 
 def command_metadb_rebuild(args: argparse.Namespace) -> None:
-    from autoclf.tools.metadb.rebuild import RebuildSettings, rebuild
     from autoclf.tools.metadb.matrix import MatrixProtocol
+    from autoclf.tools.metadb.rebuild import RebuildSettings, rebuild
     from autoclf.tools.metadb.search import SearchSettings
 
     if args.source == "openml":

@@ -12,9 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from autoclf.evaluation.result import SUCCESS, TrialResult
 from autoclf.configspace.origins import Origin
-from autoclf.evaluation.result import Status
+from autoclf.evaluation.result import SUCCESS, Status, TrialResult
 
 logger = logging.getLogger(__name__)
 

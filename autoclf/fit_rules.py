@@ -8,7 +8,6 @@ from typing import Any
 
 import numpy as np
 
-
 #: smallest time_left accepted: starting the trial worker (imports) alone takes seconds on a cold process,
 #: so a smaller budget could not finish one trial and would only overrun; refused early with a clear error
 MIN_TIME_LEFT_SECONDS = 5.0

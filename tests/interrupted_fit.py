@@ -17,9 +17,9 @@ import traceback
 import numpy as np
 import pandas as pd
 import psutil
+from broken_components import SleepingClassifier
 
 from autoclf import AutoClassifier
-from broken_components import SleepingClassifier
 
 
 def live_trial_workers() -> list[int]:

@@ -6,10 +6,10 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import FAST, MIRROR
 from sklearn.metrics import roc_auc_score
 
 from autoclf import AutoClassifier
-from conftest import FAST, MIRROR
 
 
 @pytest.fixture(scope="module")

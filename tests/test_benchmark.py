@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-
 from pathlib import Path
 
 import numpy as np
@@ -123,8 +122,8 @@ def test_autoclf_benchmark_end_to_end(tmp_path):
 
 def test_quick_suite_is_on_the_mirror():
     """data/benchmark_suite.csv names ~10 varied data sets, all found on the mirror when it is here."""
-    from autoclf.tools.benchmark.tasks import default_mirror, resolve_tasks
     from autoclf.data_files import data_path
+    from autoclf.tools.benchmark.tasks import default_mirror, resolve_tasks
 
     suite = pd.read_csv(data_path("benchmark_suite.csv"))
     assert 8 <= len(suite) <= 12 and suite["n_classes"].nunique() >= 4
@@ -171,10 +170,10 @@ def test_race_suite_is_unseen_by_the_meta_database():
     """data/race_suite.csv: 24 data sets, the five large ones among them, 12 for the 300 s race. The meta-database
     holds every mirror data set; the benchmark leaves each task's own out (leave-one-out, by name and OpenML
     id), so the race still measures data autoclf's warm start has never seen."""
-    from autoclf.tools.benchmark.runner import BenchmarkConfig
-    from autoclf.tools.benchmark.tasks import default_mirror, resolve_tasks
     from autoclf.data_files import data_path
     from autoclf.metalearning.database import load_database
+    from autoclf.tools.benchmark.runner import BenchmarkConfig
+    from autoclf.tools.benchmark.tasks import default_mirror, resolve_tasks
 
     suite = pd.read_csv(data_path("race_suite.csv"))
     assert len(suite) == 24 and suite["at_300s"].sum() == 12

@@ -11,9 +11,9 @@ from autoclf.configspace.builder import (
     preferred_preprocessing,
     space_hash,
 )
-from autoclf.optimization.initial_design import classifier_defaults, initial_design
 from autoclf.configspace.pipeline import build_pipeline, split_configuration
 from autoclf.dataset.validator import InputValidator
+from autoclf.optimization.initial_design import classifier_defaults, initial_design
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,12 @@ import logging
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import load_mirror
 from scipy import sparse
 from sklearn.base import clone
 
 from autoclf.dataset import infer_feature_types
 from autoclf.dataset.validator import InputValidator
-from conftest import load_mirror
 
 
 @pytest.fixture(scope="module")

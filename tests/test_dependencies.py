@@ -9,7 +9,6 @@ from autoclf.optimization.smac_proposer import SmacProposer
 
 def test_pinned_versions_are_installed():
     import tomllib
-
     from conftest import REPO
 
     pins = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]

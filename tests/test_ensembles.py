@@ -5,6 +5,7 @@ import pickle
 
 import numpy as np
 import pytest
+from conftest import FAST
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss
@@ -18,7 +19,6 @@ from autoclf.ensembles.weighted import WeightedEnsemble
 from autoclf.evaluation.result import TrialResult
 from autoclf.evaluation.run_store import RunStore
 from autoclf.metrics import get_metric
-from conftest import FAST
 
 
 @pytest.fixture(scope="module")

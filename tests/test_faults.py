@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from broken_components import AbortingClassifier, MemoryHungryClassifier, RaisingClassifier, SleepingClassifier
 
 from autoclf import AutoClassifier
-from broken_components import AbortingClassifier, MemoryHungryClassifier, RaisingClassifier, SleepingClassifier
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
+from conftest import load_mirror
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from autoclf.components.features import FEATURE_PREPROCESSORS
@@ -23,7 +24,6 @@ from autoclf.components.features.truncated_svd import TruncatedSVD
 from autoclf.components.preprocessing.minmax import MinMax
 from autoclf.dataset.info import DatasetInfo
 from autoclf.testing import check_component, check_space, configurations, default_estimator
-from conftest import load_mirror
 
 SELECTORS = (SelectPercentile, SelectRates, ExtraTreesSelection, L1Selection)
 

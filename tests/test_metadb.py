@@ -10,7 +10,6 @@ import pytest
 from conftest import FAST, MIRROR, load_mirror
 
 from autoclf import AutoClassifier
-from autoclf.tools.metadb import rebuild as rebuild_module
 from autoclf.metalearning.database import (
     Candidate,
     DatasetEntry,
@@ -22,9 +21,10 @@ from autoclf.metalearning.database import (
 )
 from autoclf.metalearning.fingerprints import component_fingerprints, configuration_fingerprint
 from autoclf.metalearning.portfolio import greedy_portfolio, normalised_losses
+from autoclf.metalearning.warmstart import ORIGIN_PORTFOLIO, nearest_datasets
+from autoclf.tools.metadb import rebuild as rebuild_module
 from autoclf.tools.metadb.matrix import MatrixProtocol, matrix_record_path, missing_cells
 from autoclf.tools.metadb.search import SearchSettings
-from autoclf.metalearning.warmstart import ORIGIN_PORTFOLIO, nearest_datasets
 
 TINY = ["iris", "glass", "penguins", "haberman"]
 

@@ -4,6 +4,7 @@ import pickle
 
 import numpy as np
 import pytest
+from conftest import load_mirror
 from sklearn import metrics as skm
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
@@ -12,7 +13,6 @@ from sklearn.preprocessing import StandardScaler
 
 from autoclf.dataset.validator import InputValidator
 from autoclf.metrics import METRIC_NAMES, Metric, get_metric
-from conftest import load_mirror
 
 
 def _model_outputs(file: str):

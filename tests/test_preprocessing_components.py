@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import load_mirror
 from sklearn.compose import ColumnTransformer
 from sklearn.pipeline import Pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
@@ -19,7 +20,6 @@ from autoclf.components.preprocessing.quantile import Quantile
 from autoclf.components.preprocessing.simple_imputer import SimpleImputer
 from autoclf.dataset.info import DatasetInfo
 from autoclf.testing import check_component, check_space, check_transform, configurations, default_estimator
-from conftest import load_mirror
 
 COMPONENTS = IMPUTERS + ENCODERS + SCALERS
 INFO = DatasetInfo(n_rows=200, n_classes=2, class_counts=(100, 100), numeric_columns=("a", "b"))

@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 import psutil
 import pytest
+from conftest import REPO
 
 from autoclf import AutoClassifier
-from conftest import REPO
 
 
 def _data(n: int = 120) -> tuple[pd.DataFrame, pd.Series]:

@@ -1,7 +1,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import MIRROR
 
 from autoclf.evaluation.splitting import make_splits, validation_rows

@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from autoclf.dataset.info import DatasetInfo
 
+
 class FrameEncoder(TransformerMixin, BaseEstimator):
     """Numerics (numeric and boolean columns), then categoricals, then TF-IDF of text columns.
 

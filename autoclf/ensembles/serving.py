@@ -23,11 +23,10 @@ from autoclf.ensembles.builder import (
 )
 from autoclf.ensembles.stacking import StackingEnsemble
 from autoclf.ensembles.weighted import WeightedEnsemble
-from autoclf.evaluation.result import TrialResult
-from autoclf.evaluation.run_store import RunStore
 from autoclf.evaluation.request import TrialRequest
+from autoclf.evaluation.result import Status, TrialResult
+from autoclf.evaluation.run_store import RunStore
 from autoclf.fit_budget import STACKING_MIN_SECONDS
-from autoclf.evaluation.result import Status
 
 logger = logging.getLogger(__name__)
 

@@ -19,10 +19,10 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, cast
 
-from autoclf.evaluation.run_store import RunStore
 from autoclf.evaluation.request import TrialRequest
-from autoclf.execution.worker import CallOutcome
 from autoclf.evaluation.result import Status
+from autoclf.evaluation.run_store import RunStore
+from autoclf.execution.worker import CallOutcome
 
 logger = logging.getLogger(__name__)
 

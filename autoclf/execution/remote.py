@@ -20,10 +20,10 @@ from typing import Any
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from autoclf.evaluation.request import TrialRequest
+from autoclf.evaluation.result import Status
 from autoclf.evaluation.run_store import RunStore, TrialTask
 from autoclf.evaluation.trial import carry_out
 from autoclf.execution.worker import CallOutcome, Worker
-from autoclf.evaluation.result import Status
 
 _worker: Worker | None = None
 _local_stores: dict[str, Path] = {}

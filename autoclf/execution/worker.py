@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 import psutil
 
+from autoclf.evaluation.result import Status
 from autoclf.execution.memory import MemoryWatcher
 from autoclf.execution.mp_workarounds import forkserver_running, main_without_phantom_file, start_forkserver
-from autoclf.evaluation.result import Status
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection

@@ -56,9 +56,9 @@ class WarmStart:
 def adapt_configuration(space: Any, config: Mapping[str, Any]) -> Any | None:
     """``config`` as a Configuration of ``space``: names the space lacks dropped (slots without work on this
     data), the rest completed with defaults; None (debug log) when it does not validate."""
-    from autoclf.configspace.builder import complete_configuration
-
     from ConfigSpace import Configuration
+
+    from autoclf.configspace.builder import complete_configuration
 
     names = set(space.keys())
     kept = {name: value for name, value in config.items() if name in names}

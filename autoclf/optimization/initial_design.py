@@ -15,7 +15,6 @@ from autoclf.components.registry import Registry
 from autoclf.configspace.builder import choice_name, complete_configuration, preferred_preprocessing
 from autoclf.configspace.origins import Origin
 
-
 #: model families whose defaults run right after the space's default (LightGBM): CatBoost (the strongest
 #: default, benchmarks/boosting_defaults.py), XGBoost (categorical codes as numbers, where LightGBM's
 #: default splits them natively), bagged trees, randomised trees, a linear model and a network, so every

@@ -8,15 +8,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from autoclf.evaluation.result import SUCCESS, TIMEOUT, TrialResult
-from autoclf.fit_budget import MIN_TRIAL_SECONDS, FitBudget
-from autoclf.evaluation.run_store import RunStore
 from autoclf.evaluation.request import TrialRequest
-from autoclf.execution.worker import CallOutcome
-from autoclf.optimization.smac_proposer import Proposal, SmacProposer
+from autoclf.evaluation.result import SUCCESS, TIMEOUT, TrialResult
+from autoclf.evaluation.run_store import RunStore
 from autoclf.execution.runner import TrialRunner
+from autoclf.execution.worker import CallOutcome
+from autoclf.fit_budget import MIN_TRIAL_SECONDS, FitBudget
+from autoclf.optimization.smac_proposer import Proposal, SmacProposer
 
 logger = logging.getLogger(__name__)
+
 
 @dataclass
 class Limits:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 from ConfigSpace import Categorical, ConfigurationSpace, Float
 

@@ -114,8 +114,8 @@ def family_default_configurations(include: list[str] | None = None) -> list[dict
     """The configurations a cold fit starts with (the space's default, then ``FAMILY_DEFAULTS``), on the
     reference space, as plain dicts."""
     from autoclf.configspace.builder import choice_name
-    from autoclf.optimization.initial_design import classifier_defaults
     from autoclf.metalearning.database import reference_space
+    from autoclf.optimization.initial_design import classifier_defaults
 
     space = reference_space()
     configs = [space.get_default_configuration(), *classifier_defaults(space)]
