@@ -99,6 +99,14 @@ def test_mypy_passes():
     assert result.returncode == 0, result.stdout[-4000:]
 
 
+def test_the_code_passes_the_linter():
+    """pyproject.toml's [tool.ruff] rules (pycodestyle, pyflakes, bugbear, sorted imports) on the package, the
+    tests and the experiments."""
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "autoclf", "tests", "benchmarks"], cwd=REPO,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-4000:]
+
+
 def test_the_version_is_said_once():
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     from autoclf.version import __version__
