@@ -47,7 +47,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         data is too small to choose among many trials without overfitting it; holdout otherwise.
     multi_fidelity : Hyperband over training budgets (epochs, trees, boosting rounds; a row subsample for
         models without iterations): many cheap low-budget trials, the promising ones promoted to full
-        budget. Off by default: see benchmarks/multi_fidelity.py for the measurement.
+        budget. Off by default: see experiments/multi_fidelity.py for the measurement.
     include, exclude : component names (a list, or a dict slot -> names) that restrict the search space.
     extra_components : Component classes added to the registry for this fit (your own models).
     initial_configurations : configurations (dicts, partial ones completed with defaults) to evaluate
@@ -65,7 +65,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
     verbose : 0 silent, 1 a progress bar.
     ensemble : what fit serves. "selection": greedy ensemble selection with replacement (Caruana et al.)
         over the stored held-out predictions; "stacking": a regularised logistic regression on the members'
-        out-of-fold probabilities; "best": the single best trial. See benchmarks/ensembles.py.
+        out-of-fold probabilities; "best": the single best trial. See experiments/ensembles.py.
     ensemble_size : greedy selection steps (the ensemble has at most this many distinct members).
     ensemble_nbest : candidates for the ensemble: this many best trials, plus the best of each classifier
         family.
@@ -76,7 +76,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         best configurations, after the family defaults. "both": the portfolio, then the kNN picks. None: cold
         start. The data being fitted is never its own neighbour (content and schema hashes). False means None
         and True the default: scikit-learn's checks set ``warm_start=False``, its name for "do not reuse the
-        previous fit", which autoclf never does anyway. See benchmarks/warm_start.py.
+        previous fit", which autoclf never does anyway. See experiments/warm_start.py.
     initial_configurations_via_metalearning : how many warm-start configurations seed the search.
     metadb : path of a meta-database file, or a ``MetaDatabase`` (default: the one shipped in data/).
     refit : refit the members on all training rows after the search while the clock allows (members not

@@ -6,7 +6,7 @@
 #   nohup bash scripts/metadb_rebuild.sh [WORKERS] > metadb_rebuild.log 2>&1 &
 #   COMMIT_EVERY=20 nohup bash scripts/metadb_rebuild.sh 2 > metadb_rebuild.log 2>&1 &   # commit progress
 #
-# Progress is kept per data set in benchmarks/metadb/ (search/, metafeatures/, matrix/): committed (by hand,
+# Progress is kept per data set in experiments/metadb/ (search/, metafeatures/, matrix/): committed (by hand,
 # or every COMMIT_EVERY minutes: only that folder, nothing else staged goes with it), a clone on another
 # machine resumes where this one stopped. The database of whatever is complete is written to
 # data/metadb.json.gz at the end (or at once, with no new work: PHASE=assemble).
@@ -20,16 +20,16 @@ MIRROR="${AUTOCLF_MIRROR:-../shared/datasets}"
 if [ -n "${COMMIT_EVERY:-}" ]; then
     (
         while sleep "$((COMMIT_EVERY * 60))"; do
-            git add benchmarks/metadb
-            searches=$(ls benchmarks/metadb/search 2>/dev/null | wc -l)
-            matrix=$(ls benchmarks/metadb/matrix 2>/dev/null | wc -l)
+            git add experiments/metadb
+            searches=$(ls experiments/metadb/search 2>/dev/null | wc -l)
+            matrix=$(ls experiments/metadb/matrix 2>/dev/null | wc -l)
             git commit -q -m "Meta-database rebuild progress: $searches searches, $matrix data sets in the matrix" \
-                -- benchmarks/metadb || true
+                -- experiments/metadb || true
         done
     ) &
     committer=$!
     trap 'kill $committer 2>/dev/null || true' EXIT
 fi
-autoclf -v metadb rebuild --source "$MIRROR" --work-dir benchmarks/metadb --output data/metadb.json.gz \
+autoclf -v metadb rebuild --source "$MIRROR" --work-dir experiments/metadb --output data/metadb.json.gz \
     --workers "$WORKERS" --phase "${PHASE:-all}"
 autoclf metadb info data/metadb.json.gz

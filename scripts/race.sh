@@ -4,14 +4,14 @@
 # at_300s (the five large ones among them). One core per run (taskset), the same split for every
 # framework, test ROC AUC (binary) or log loss (multiclass), peak memory of the whole process tree.
 #
-#   bash scripts/race.sh [OUT] [PARALLEL]     # default OUT benchmarks/results/race, PARALLEL = cores
+#   bash scripts/race.sh [OUT] [PARALLEL]     # default OUT experiments/results/race, PARALLEL = cores
 #
 # Resumable: run it again after an interruption and only the missing runs are done. About 24 x 4 x 70 s
 # at 60 s and 12 x 4 x 330 s at 300 s of single-core time (7 h on one core). Needs the mirror
 # ($AUTOCLF_MIRROR or ../shared/datasets) and the peers' environments (scripts/peer_envs.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-OUT="${1:-benchmarks/results/race}"
+OUT="${1:-experiments/results/race}"
 PARALLEL="${2:-$(nproc)}"
 bash scripts/peer_envs.sh .venv-peers > /dev/null
 export AUTOCLF_PYTHON_FLAML="$PWD/.venv-peers/flaml/bin/python"

@@ -323,7 +323,7 @@ def _fit(X: Any, y: Any, **params: Any) -> tuple[AutoClassifier, float]:
         seconds = time.perf_counter() - started
         time_left = settings["time_left"] if "time_left" not in params else params["time_left"]
         if isinstance(time_left, (int, float)) and 0 < time_left < float("inf"):
-            # a hang check, not a timing claim (benchmarks/overshoot.py measures overshoot on a quiet machine)
+            # a hang check, not a timing claim (experiments/overshoot.py measures overshoot on a quiet machine)
             assert seconds < 1.5 * time_left + HANG_SLACK, f"fit took {seconds:.1f} s for time_left={time_left}"
     return model, seconds
 

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.slow  # each test starts a Dask cluster: 25-40 s
 def test_local_cluster_of_two_workers_fits_and_predicts(credit_g):
     X, y = credit_g
     model = AutoClassifier(time_left=25, n_jobs=2, resampling="holdout", seed=0, verbose=0).fit(X, y)
-    assert model.fit_seconds_ <= 1.5 * 25 + 10  # a hang check: overshoot is measured by benchmarks/overshoot.py
+    assert model.fit_seconds_ <= 1.5 * 25 + 10  # a hang check: overshoot is measured by experiments/overshoot.py
     ok = [r for r in model.results_ if r.ok]
     assert len(ok) >= 4 and [r.trial_id for r in model.results_] == list(range(len(model.results_)))
     starts = sorted(r.started for r in model.results_)

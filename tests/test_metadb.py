@@ -251,6 +251,38 @@ def test_rebuild_jobs_run_in_processes_and_a_failure_does_not_stop_the_others():
     assert run_jobs(int, [("1",), ("x",)], workers=1) == 1  # one worker: in this process, in order
 
 
+def test_a_killed_rebuild_leaves_no_job_process_behind(tmp_path):
+    """A rebuild killed from outside (a session's end, kill) must not leave its job processes finishing their
+    data sets unwatched: a restarted rebuild would write the same cells from two processes."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    pids = tmp_path / "pids"
+    script = (
+        "import os, time\n"
+        "from autoclf.tools.metadb.jobs import run_jobs\n"
+        "def job(path):\n"
+        "    open(path, 'a').write(f'{os.getpid()}\\n'); time.sleep(120); return 'slept'\n"
+        "if __name__ == '__main__':\n"
+        f"    run_jobs(job, [({str(pids)!r},), ({str(pids)!r},)], workers=2)\n"
+    )
+    (tmp_path / "rebuild.py").write_text(script)
+    parent = subprocess.Popen([sys.executable, str(tmp_path / "rebuild.py")], cwd=tmp_path)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (not pids.exists() or len(pids.read_text().split()) < 2):
+        time.sleep(0.2)
+    children = [int(pid) for pid in pids.read_text().split()]
+    assert len(children) == 2 and all(psutil.pid_exists(pid) for pid in children)
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    _gone, alive = psutil.wait_procs([psutil.Process(pid) for pid in children if psutil.pid_exists(pid)], timeout=15)
+    assert not alive, f"job processes outlived the rebuild: {[p.pid for p in alive]}"
+
+
 def test_the_portfolio_then_each_missing_familys_start_from_the_nearest_data_sets():
     from autoclf.metalearning.warmstart import ORIGIN_FAMILY, warm_start_configurations
 

@@ -74,7 +74,7 @@ def selection_metric(metric: Metric, n_classes: int) -> Metric:
 
     Measured on diabetes (metric="auto", i.e. ROC AUC): AUC-selected weights put 0.96 on a near-prior model
     and served majority-class predictions (accuracy = the majority rate); log-loss selection keeps the
-    probabilities calibrated and, in benchmarks/ensembles.py, gave equal or higher test AUC.
+    probabilities calibrated and, in experiments/ensembles.py, gave equal or higher test AUC.
     """
     if metric.name in RANK_METRICS:
         from autoclf.metrics import get_metric

@@ -126,7 +126,7 @@ def serve(builder: EnsembleBuilder, runner: Any, results: list[TrialResult], dea
     if stack is None:
         ids = sorted(snapshot.weight_map(), key=lambda t: -snapshot.weight_map()[t])
     # a level-2 model learned from holdout models' outputs: refit members shift them (measured: test loss
-    # +5-11 % under holdout, see benchmarks/ensembles.py); out-of-fold outputs carry over to refits better
+    # +5-11 % under holdout, see experiments/ensembles.py); out-of-fold outputs carry over to refits better
     refit = refit and (stack is None or builder.cross_validated)
     before = {t: model for t, model in (refitted_before or {}).items() if t in ids}
     refitted = before | (refit_members(runner, builder.store, [t for t in ids if t not in before], by_id, deadline,

@@ -153,7 +153,7 @@ class StackingEnsemble(ClassifierMixin, BaseEstimator):
         Why clip: members refit on all rows (or averaged over folds) can be more confident than the fold
         models the level-2 model learned from; unclipped, a log-probability far outside the training range
         becomes a huge standardised input and one member can dominate every prediction (measured: test log
-        loss 8.2 instead of 0.19 on segment, see benchmarks/ensembles.py). ``clip=False`` only for that measurement.
+        loss 8.2 instead of 0.19 on segment, see experiments/ensembles.py). ``clip=False`` only for that measurement.
         """
         check_is_fitted(self, "final_estimator_")
         features = level2_features(level1)

@@ -60,7 +60,7 @@ def _serve(connection, n_threads: int, warm: Sequence[str] = (), owner: int | No
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the search
     if owner is not None:
-        _exit_when_gone(owner)
+        exit_when_gone(owner)
 
     limiter = threadpool_limits(limits=n_threads)  # noqa: F841  (kept alive for the process lifetime)
     for module in warm:  # paid once per worker, before the first trial's clock starts
@@ -86,7 +86,7 @@ def _serve(connection, n_threads: int, warm: Sequence[str] = (), owner: int | No
         connection.send((*reply, time.perf_counter() - started))
 
 
-def _exit_when_gone(owner: int, every: float = 1.0) -> None:
+def exit_when_gone(owner: int, every: float = 1.0) -> None:
     """End this worker when the process that owns it is gone (killed, or a Dask worker stopped by a terminal's
     Ctrl-C), even in the middle of a trial: nobody enforces its limits any more, and a hung trial would
     otherwise live on, an orphan. Checked once a second by a daemon thread."""

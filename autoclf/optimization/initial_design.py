@@ -16,7 +16,7 @@ from autoclf.configspace.builder import choice_name, complete_configuration, pre
 from autoclf.configspace.origins import Origin
 
 #: model families whose defaults run right after the space's default (LightGBM): CatBoost (the strongest
-#: default, benchmarks/boosting_defaults.py), XGBoost (categorical codes as numbers, where LightGBM's
+#: default, experiments/boosting_defaults.py), XGBoost (categorical codes as numbers, where LightGBM's
 #: default splits them natively), bagged trees, randomised trees, a linear model and a network, so every
 #: family has a data point before SMAC's model takes over
 FAMILY_DEFAULTS = ("catboost", "xgboost", "random_forest", "extra_trees", "logistic_regression", "mlp")
@@ -45,7 +45,7 @@ def initial_design(defaults: list[Configuration], warm: list[Configuration], rep
     A portfolio from the meta-database (``replaces_defaults``) runs instead of the family defaults: it was
     chosen on a dense matrix where the defaults were candidates too. Otherwise the family defaults run
     first, then the warm-start picks (kNN picks are often slower: networks, many trees; measured with
-    benchmarks/warm_start.py, warm-first was behind cold start at 10 % of a 60 s budget).
+    experiments/warm_start.py, warm-first was behind cold start at 10 % of a 60 s budget).
 
     Origins are honest: a configuration that a cold start runs anyway is labelled "default", whoever
     picked it, so the leaderboard credits the warm start only for what it added.

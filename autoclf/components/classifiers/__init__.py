@@ -30,7 +30,7 @@ from autoclf.components.classifiers.xgboost_boosting import XGBoost
 
 CLASSIFIERS: tuple[type[Component], ...] = (
     # the default (the first trial of every search): the best mean rank of the fast defaults (3.6 of 8 on 15
-    # data sets), 0.2 s median fit (benchmarks/results/boosting_defaults.md); random forest takes minutes on
+    # data sets), 0.2 s median fit (experiments/results/boosting_defaults.md); random forest takes minutes on
     # 50k rows
     LightGBM,
     CatBoost,  # the best default where time allows (mean rank 3.1 of 8), but 0.6 s median and 11 s at most

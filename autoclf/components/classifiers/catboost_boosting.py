@@ -6,7 +6,7 @@ log, default 0.05; depth 5-8, default 6; l2_leaf_reg 1-5, default 3), widened a 
 l2_leaf_reg 1-10, learning rate up to 0.5 (FLAML's ``CatBoostEstimator`` reaches 0.2), plus the size of
 one-hot categories and of column combinations, whose defaults here are cheap (see the space). Learning
 rate default 0.1, FLAML's start: as good as 0.05 on 15 data sets and about twice as fast
-(benchmarks/results/boosting_defaults.md). The number of rounds is a cap: early stopping
+(experiments/results/boosting_defaults.md). The number of rounds is a cap: early stopping
 (``use_best_model``) ends most fits sooner.
 """
 

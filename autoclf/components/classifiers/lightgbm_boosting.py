@@ -5,7 +5,7 @@ min_child_samples log-uniform, learning rate 1/1024-1, colsample_bytree 0.01-1, 
 1/1024-1024 log, log2 of max_bin 3-10), with LightGBM's and AutoGluon's defaults where FLAML starts from
 its tiny low-cost point (31 leaves, min_data_in_leaf 20; bagging 0.5-1 as AutoGluon's search space).
 Learning rate 0.1 (FLAML's start, LightGBM's default) rather than AutoGluon's 0.05: as good and faster
-(benchmarks/results/boosting_defaults.md). The number of rounds is a cap: early stopping on an internal
+(experiments/results/boosting_defaults.md). The number of rounds is a cap: early stopping on an internal
 split ends most fits far sooner (``_boosting``).
 """
 

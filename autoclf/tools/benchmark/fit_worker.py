@@ -47,7 +47,7 @@ def main(job_path: str) -> int:
 
 
 def _baseline_pipeline(kind: str, X: pd.DataFrame, seed: int, jobs: int):
-    """Default scikit-learn models behind the minimal preprocessing they need (as benchmarks/common.py)."""
+    """Default scikit-learn models behind the minimal preprocessing they need (as experiments/common.py)."""
     from sklearn.compose import make_column_transformer
     from sklearn.dummy import DummyClassifier
     from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier

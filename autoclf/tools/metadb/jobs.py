@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import logging
 import multiprocessing as mp
+import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, Callable
+
+from autoclf.execution.worker import exit_when_gone
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +24,10 @@ def run_jobs(function: Callable[..., str], jobs: list[tuple], workers: int) -> i
         return sum(_log_outcome(function, job, lambda job=job: function(*job)) for job in jobs)
     done = 0
     context = mp.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, max_tasks_per_child=1) as pool:
+    # a job process ends when this one is killed: it would otherwise finish its data set unwatched, and a
+    # restarted rebuild would write the same cells from two processes
+    with ProcessPoolExecutor(workers, mp_context=context, max_tasks_per_child=1,
+                             initializer=exit_when_gone, initargs=(os.getpid(),)) as pool:
         futures = {pool.submit(function, *job): job for job in jobs}
         for future in as_completed(futures):
             done += _log_outcome(function, futures[future], future.result)
