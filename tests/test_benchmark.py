@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from sklearn.datasets import load_breast_cancer, load_iris
 
+from autoclf.evaluation.result import Status
 from autoclf.tools.benchmark import report, scoring
 from autoclf.tools.benchmark.frameworks import parse_frameworks
 from autoclf.tools.benchmark.isolation import run_limited
@@ -38,12 +39,14 @@ def test_scoring_aligns_columns_and_imputes_constant():
 
 def test_isolation_kills_on_time_and_memory(tmp_path):
     slow = run_limited([sys.executable, "-c", "import time; time.sleep(60)"], 1.0, 4096, tmp_path / "a.log")
-    assert slow.status == "timeout" and slow.wall_s < 20
+    assert slow.status == Status.TIMEOUT and slow.wall_s < 20
     hungry = run_limited([sys.executable, "-c", "import time; x = bytearray(400 * 2**20); time.sleep(60)"],
                          30.0, 200, tmp_path / "b.log")
-    assert hungry.status == "memory" and hungry.peak_memory_mb > 200
+    assert hungry.status == Status.MEMOUT and hungry.peak_memory_mb > 200
     ok = run_limited([sys.executable, "-c", "pass"], 30.0, 4096, tmp_path / "c.log")
-    assert ok.status == "ok" and ok.peak_memory_mb > 0
+    assert ok.status == Status.SUCCESS and ok.peak_memory_mb > 0
+    broken = run_limited([sys.executable, "-c", "raise SystemExit(3)"], 30.0, 4096, tmp_path / "d.log")
+    assert broken.status == Status.CRASHED and broken.returncode == 3
 
 
 def _results() -> pd.DataFrame:
@@ -54,7 +57,8 @@ def _results() -> pd.DataFrame:
         for framework, value in scores.items():
             rows.append({"task": task, "framework": framework, "budget": 60.0, "fold": 0, "seed": 0,
                          "metric": metric, "score": value, "constant_score": constant, "failed": value == 0.5,
-                         "status": "ok", "error": "", "n_train": 90, "n_test": 10, "n_classes": 2, "accuracy": 0.9,
+                         "status": Status.SUCCESS, "error": "", "n_train": 90, "n_test": 10, "n_classes": 2,
+                         "accuracy": 0.9,
                          "balanced_accuracy": 0.9, "fit_s": 1.0, "predict_s": 0.1, "over_budget_s": -59.0,
                          "wall_s": 3.0, "peak_memory_mb": 100.0})
     return pd.DataFrame(rows)
@@ -103,11 +107,11 @@ def test_autoclf_benchmark_end_to_end(tmp_path):
     assert len(results) == 6 and set(results["framework"]) == {"autoclf", "hgb", "rf"}
     assert set(results["metric"]) == {"auc", "logloss"}
     baselines = results[results["framework"] != "autoclf"]
-    assert (baselines["status"] == "ok").all() and baselines["score"].notna().all()
+    assert (baselines["status"] == Status.SUCCESS).all() and baselines["score"].notna().all()
     # autoclf may fail on a machine too loaded for a 12 s search; a failure is recorded and imputed, never lost
     autoclf = results[results["framework"] == "autoclf"]
     assert autoclf["score"].notna().all() and (autoclf["wall_s"] <= 12 * 1.25 + 30 + 5).all()
-    assert ((autoclf["status"] == "ok") | autoclf["imputed"]).all()
+    assert ((autoclf["status"] == Status.SUCCESS) | autoclf["imputed"]).all()
     summary = (out / "summary.md").read_text()
     for text in ("tiny-cancer", "tiny-iris", "Mean rank", "Wins/ties/losses", "normalised score"):
         assert text in summary

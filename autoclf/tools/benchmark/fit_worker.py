@@ -19,6 +19,9 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
+#: autoclf.evaluation.result.Status's values, spelt out: this script cannot import autoclf
+SUCCESS, CRASHED = "success", "crashed"
+
 Fitted = tuple[Callable[[pd.DataFrame], np.ndarray], list, dict[str, Any]]
 
 
@@ -28,7 +31,7 @@ def main(job_path: str) -> int:
     train = pd.read_parquet(job["train"])
     X_test = pd.read_parquet(job["test"])
     X, y = train.drop(columns=[job["target"]]), train[job["target"]]
-    record: dict[str, Any] = {"status": "ok"}
+    record: dict[str, Any] = {"status": SUCCESS}
     try:
         importlib.import_module(IMPORTS.get(job["kind"], "sklearn.ensemble"))  # imports are not fit time
         start = time.perf_counter()
@@ -41,7 +44,7 @@ def main(job_path: str) -> int:
         record.update(classes=[str(label) for label in classes], info=info, version=_version(job["kind"]))
     except Exception as error:  # recorded, imputed in summaries; the traceback goes to stderr for the log
         traceback.print_exc()
-        record = {"status": "error", "error": f"{type(error).__name__}: {error}"[:500]}
+        record = {"status": CRASHED, "error": f"{type(error).__name__}: {error}"[:500]}
     out.write_text(json.dumps(record, default=str))
     return 0
 

@@ -22,14 +22,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from autoclf.evaluation.result import Status
 from autoclf.execution.memory import tree_memory_mb
 
 logger = logging.getLogger(__name__)
 
 
+#: a run stopped by a Ctrl-C: not an outcome of the framework, so not a ``Status``; a resume runs it again
+INTERRUPTED = "interrupted"
+
+
 @dataclass
 class Outcome:
-    """How the process ended: status is "ok" (exit 0), "error" (non-zero exit), "timeout" or "memory"."""
+    """How the process ended, in the trials' vocabulary (``Status``): success (exit 0), crashed (non-zero
+    exit), timeout or memout; or ``INTERRUPTED`` (a Ctrl-C: never recorded)."""
 
     status: str
     returncode: int | None
@@ -41,7 +47,7 @@ class Outcome:
 def run_limited(command: list[str], time_limit: float, memory_limit_mb: float, log_path: Path,
                 env: dict[str, str] | None = None, poll: float = 0.25, stop: Any = None) -> Outcome:
     """Run ``command`` (stdout and stderr to ``log_path``) and enforce the limits on its whole tree; when
-    ``stop`` (a threading.Event) is set, the run is killed with status "interrupted" (a Ctrl-C)."""
+    ``stop`` (a threading.Event) is set, the run is killed with status ``INTERRUPTED`` (a Ctrl-C)."""
     start = time.monotonic()
     peak = peak_pss = 0.0
     status = None
@@ -52,11 +58,11 @@ def run_limited(command: list[str], time_limit: float, memory_limit_mb: float, l
                 rss, pss = tree_memory_mb(process.pid, proportional=True)
                 peak, peak_pss = max(peak, rss), max(peak_pss, pss)
                 if stop is not None and stop.is_set():
-                    status = "interrupted"
+                    status = INTERRUPTED
                 elif peak > memory_limit_mb:
-                    status = "memory"
+                    status = Status.MEMOUT
                 elif time.monotonic() - start > time_limit:
-                    status = "timeout"
+                    status = Status.TIMEOUT
                 if status is not None:
                     logger.warning("run %s killed: %s (%.0f s, %.0f MB)", command[-1], status,
                                    time.monotonic() - start, peak)
@@ -71,7 +77,7 @@ def run_limited(command: list[str], time_limit: float, memory_limit_mb: float, l
                 process.wait()
     wall = time.monotonic() - start
     if status is None:
-        status = "ok" if process.returncode == 0 else "error"
+        status = Status.SUCCESS if process.returncode == 0 else Status.CRASHED
     return Outcome(status, process.returncode, wall, peak, peak_pss)
 
 

@@ -31,9 +31,10 @@ import numpy as np
 import pandas as pd
 
 from autoclf.evaluation.atomic import write_json_atomic
+from autoclf.evaluation.result import Status
 from autoclf.tools.benchmark import scoring
 from autoclf.tools.benchmark.frameworks import Framework
-from autoclf.tools.benchmark.isolation import run_limited
+from autoclf.tools.benchmark.isolation import INTERRUPTED, run_limited
 from autoclf.tools.benchmark.tasks import BenchTask
 from autoclf.tools.provenance import REPOSITORY, git_commit
 
@@ -169,7 +170,7 @@ def _run_one(bench_task: BenchTask, run: tuple, context: dict, config: Benchmark
             command = ["taskset", "-c", ",".join(map(str, cores)), *command]
         outcome = run_limited(command, config.time_limit(budget), config.memory_limit_mb, run_dir / "log.txt",
                               env=_environment(framework, config.jobs), stop=context["stop"])
-    if outcome.status == "interrupted":  # Ctrl-C: nothing truncated is recorded; a resume runs it again
+    if outcome.status == INTERRUPTED:  # Ctrl-C: nothing truncated is recorded; a resume runs it again
         shutil.rmtree(run_dir, ignore_errors=True)
         raise KeyboardInterrupt(f"{task.name} {framework.name}: interrupted")
     train_rows, test_rows = context["splits"][fold]
@@ -180,7 +181,7 @@ def _run_one(bench_task: BenchTask, run: tuple, context: dict, config: Benchmark
         "task": task.name, "openml_id": task.openml_id, "task_id": task.task_id, "source": bench_task.source,
         "framework": framework.name, "fold": fold, "seed": seed, "budget": budget, "n_classes": len(labels),
         "n_train": len(train_rows), "n_test": len(test_rows), "metric": scoring.main_metric(len(labels)),
-        "status": outcome.status if outcome.status != "ok" else worker.get("status", "error"),
+        "status": outcome.status if outcome.status != Status.SUCCESS else worker.get("status", Status.CRASHED),
         "error": worker.get("error", ""), "fit_s": worker.get("fit_s", np.nan),
         "predict_s": worker.get("predict_s", np.nan), "wall_s": outcome.wall_s,
         "peak_memory_mb": outcome.peak_memory_mb, "peak_pss_mb": round(outcome.peak_pss_mb, 1),
@@ -190,14 +191,14 @@ def _run_one(bench_task: BenchTask, run: tuple, context: dict, config: Benchmark
         "cores": ",".join(map(str, cores)), "load_average": os.getloadavg()[0],
     }
     record["over_budget_s"] = record["fit_s"] - budget if np.isfinite(record["fit_s"]) else np.nan
-    if record["status"] == "ok":
+    if record["status"] == Status.SUCCESS:
         proba = scoring.align(np.load(run_dir / "result.npy"), worker["classes"], labels)
         record.update(scoring.score(y_test, proba, labels), imputed=False)
     else:
         if not record["error"]:
             record["error"] = f"{outcome.status} (exit {outcome.returncode}): " + _tail(run_dir / "log.txt")
         record.update(scoring.constant_scores(y_train, y_test, labels), imputed=True)
-    record["failed"] = record["status"] != "ok"
+    record["failed"] = record["status"] != Status.SUCCESS
     record["score"] = record[record["metric"]]
     record["constant_score"] = scoring.constant_scores(y_train, y_test, labels)[record["metric"]]
     path = result_path(config.out, task.name, framework, budget, fold, seed)
