@@ -33,6 +33,7 @@ import pandas as pd
 
 from autoclf.distillation.families import FAMILIES, STUDENTS
 from autoclf.distillation.students import StudentClassifier
+from autoclf.stratified import stratified_holdout
 
 logger = logging.getLogger(__name__)
 
@@ -270,16 +271,14 @@ def _candidates(student: Any) -> list[Trial]:
 def split_rows(codes: np.ndarray, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """(train, valid) row indices, stratified; every class keeps a row in train (the student must see
     every class), and data too small to spare rows gets no validation part."""
-    rng = np.random.default_rng(seed)
-    valid = []
-    for k in np.unique(codes):
-        rows = rng.permutation(np.flatnonzero(codes == k))
-        n_valid = min(int(round(fraction * len(rows))), len(rows) - 1)
-        valid.extend(rows[:n_valid].tolist())
+    every = np.arange(len(codes))
+    try:
+        train, valid = stratified_holdout(codes, int(round(fraction * len(codes))), seed)
+    except ValueError:  # too few rows of some class to hold any out
+        return every, np.zeros(0, dtype=int)
     if len(valid) < 10:
-        return np.arange(len(codes)), np.zeros(0, dtype=int)
-    valid_rows = np.sort(np.asarray(valid, dtype=int))
-    return np.setdiff1d(np.arange(len(codes)), valid_rows), valid_rows
+        return every, np.zeros(0, dtype=int)
+    return train, valid
 
 
 def _teacher_proba(teacher: Any, frame: pd.DataFrame, n_classes: int) -> np.ndarray:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from sklearn.model_selection import StratifiedKFold, train_test_split
+from sklearn.model_selection import StratifiedKFold
+
+from autoclf.stratified import stratified_holdout
 
 Split = tuple[np.ndarray, np.ndarray]
 
@@ -21,18 +23,15 @@ def make_splits(
     y = np.asarray(y)
     counts = np.bincount(y)
     if resampling == "holdout":
-        rare = np.isin(y, np.flatnonzero(counts < 2))
-        common = np.flatnonzero(~rare)
-        n_classes = len(np.unique(y[common]))
-        n_valid = max(int(round(test_size * len(common))), n_classes)
-        if len(common) - n_valid < n_classes:
+        n_common = int((counts[y] >= 2).sum())
+        n_classes = int((counts >= 2).sum())
+        n_valid = max(int(round(test_size * n_common)), n_classes)
+        if n_common - n_valid < n_classes:
             raise ValueError(
                 f"too few rows ({len(y)}) for a holdout split with {n_classes} classes; "
                 "use resampling='cv' or more data"
             )
-        train, valid = train_test_split(common, test_size=n_valid, stratify=y[common], random_state=seed)
-        train = np.concatenate([train, np.flatnonzero(rare)])
-        return [(np.sort(train), np.sort(valid))]
+        return [stratified_holdout(y, n_valid, seed)]
     if resampling == "cv":
         if folds < 2:
             raise ValueError(f"folds must be >= 2 for cross-validation, got {folds}")

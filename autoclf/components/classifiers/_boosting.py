@@ -28,13 +28,13 @@ from typing import Any, ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.model_selection import train_test_split
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from autoclf.budget import seconds_left
 from autoclf.components.base import Component
 from autoclf.dataset.info import DatasetInfo
+from autoclf.stratified import stratified_holdout
 
 logger = logging.getLogger(__name__)
 #: libraries already reported missing in this process
@@ -182,8 +182,7 @@ class BoostingComponent(Component, ClassifierMixin, BaseEstimator):
         n_valid = math.ceil(VALIDATION_FRACTION * len(codes))
         if self.early_stopping_rounds <= 0 or n_valid < max(MIN_VALIDATION_ROWS, len(counts)) or counts.min() < 2:
             return rows, None
-        train, valid = train_test_split(rows, test_size=n_valid, stratify=codes, random_state=self.random_state)
-        return np.sort(train), np.sort(valid)
+        return stratified_holdout(codes, n_valid, self.random_state)
 
 
 def _checked_weights(sample_weight: Any, n_rows: int) -> np.ndarray | None:

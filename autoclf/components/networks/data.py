@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.model_selection import train_test_split
 
+from autoclf.stratified import stratified_holdout
+
 #: fewer validation rows than this make early stopping follow noise: train on everything instead
 MIN_VALIDATION_ROWS = 10
 
@@ -23,9 +25,10 @@ def validation_split(codes: np.ndarray, fraction: float, seed: int) -> tuple[np.
     n_valid = round(fraction * n_rows)
     if fraction <= 0 or n_valid < max(MIN_VALIDATION_ROWS, n_classes) or n_rows - n_valid < max(2, n_classes):
         return everything, None
-    stratify = codes if np.bincount(codes).min() >= 2 else None
-    train, valid = train_test_split(everything, test_size=n_valid, stratify=stratify, random_state=seed)
-    return np.sort(train), np.sort(valid)
+    if np.bincount(codes).min() < 2:  # a class of one row: unstratified, as the fingerprinted matrix measured
+        train, valid = train_test_split(everything, test_size=n_valid, random_state=seed)
+        return np.sort(train), np.sort(valid)
+    return stratified_holdout(codes, n_valid, seed)
 
 
 def standardization(
