@@ -250,32 +250,11 @@ class Worker:
                 return CallOutcome(status, value, failure, seconds, watcher.peak_mb)
             if not self._process.is_alive():
                 return self._died(started, watcher)
-            rss = watcher.sample()
-            if memory_limit_mb is not None and rss > memory_limit_mb:
+            broken = _limit_broken(watcher.sample(), memory_limit_mb, elapsed, time_limit, deadline, preparing_since)
+            if broken is not None:
                 self.kill()
-                return CallOutcome(
-                    Status.MEMOUT,
-                    error=f"worker used {rss:.0f} MB, over the memory limit of {memory_limit_mb:.0f} MB",
-                    seconds=elapsed,
-                    peak_memory_mb=watcher.peak_mb,
-                )
-            if preparing_since is not None and time.perf_counter() - preparing_since > _START_TIMEOUT_SECONDS:
-                self.kill()
-                return CallOutcome(Status.TIMEOUT, error=f"importing what the call needs took over "
-                                                    f"{_START_TIMEOUT_SECONDS} s", seconds=elapsed)
-            if deadline is not None and time.perf_counter() > deadline:
-                self.kill()
-                return CallOutcome(Status.TIMEOUT, error="the fit's deadline came first"
-                                   + (" (while importing what the call needs)" if preparing_since is not None else ""),
-                                   seconds=elapsed, peak_memory_mb=watcher.peak_mb)
-            if time_limit is not None and elapsed > time_limit and preparing_since is None:
-                self.kill()
-                return CallOutcome(
-                    Status.TIMEOUT,
-                    error=f"over the time limit of {time_limit:.1f} s",
-                    seconds=elapsed,
-                    peak_memory_mb=watcher.peak_mb,
-                )
+                status, error = broken
+                return CallOutcome(status, error=error, seconds=elapsed, peak_memory_mb=watcher.peak_mb)
 
     def _recycle_if_grown(self, watcher: "MemoryWatcher") -> None:
         """Replace a worker that has grown since it was ready by a fresh fork, started at once so that it is
@@ -331,3 +310,20 @@ class Worker:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _limit_broken(rss: float, memory_limit_mb: float | None, elapsed: float, time_limit: float | None,
+                  deadline: float | None, preparing_since: float | None) -> tuple[Status, str] | None:
+    """Which limit a running call has broken, and the error that says so; None while all hold. The import
+    phase (``preparing_since`` set) has its own limit and is off the call's time limit, never off the fit's."""
+    now = time.perf_counter()
+    if memory_limit_mb is not None and rss > memory_limit_mb:
+        return Status.MEMOUT, f"worker used {rss:.0f} MB, over the memory limit of {memory_limit_mb:.0f} MB"
+    if preparing_since is not None and now - preparing_since > _START_TIMEOUT_SECONDS:
+        return Status.TIMEOUT, f"importing what the call needs took over {_START_TIMEOUT_SECONDS} s"
+    if deadline is not None and now > deadline:
+        importing = " (while importing what the call needs)" if preparing_since is not None else ""
+        return Status.TIMEOUT, "the fit's deadline came first" + importing
+    if time_limit is not None and elapsed > time_limit and preparing_since is None:
+        return Status.TIMEOUT, f"over the time limit of {time_limit:.1f} s"
+    return None
