@@ -81,7 +81,8 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
     metadb : path of a meta-database file, or a ``MetaDatabase`` (default: the one shipped in data/).
     refit : refit the members on all training rows after the search while the clock allows (members not
         refit serve their trial model: the holdout-trained pipeline, or the average of the fold models).
-        Stacking after holdout never refits: its level-2 model learned the holdout models' outputs.
+        Stacking after holdout never refits: its level-2 model learned the holdout models' outputs. With
+        ``fit(..., X_val=...)`` nothing is refit: the trial models are trained on X, as a refit would be.
     """
 
     def __init__(
@@ -145,7 +146,15 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         self.metadb = metadb
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X, y) -> "AutoClassifier":
+    def fit(self, X, y, sample_weight=None, X_val=None, y_val=None, sample_weight_val=None) -> "AutoClassifier":
+        """Search under ``time_left`` and serve the best model (docs/api.md, "fit's inputs").
+
+        sample_weight : one finite weight >= 0 per row of X: every score (trial losses, ensemble selection,
+            the leaderboard) is the weighted metric, and classifiers that take weights train with them.
+        X_val, y_val : a validation set of your own: every trial is scored on exactly these rows (a holdout;
+            ``resampling="cv"`` is refused); the served models are trained on X only, never refit on X_val.
+        sample_weight_val : weights of the X_val rows for the scores (default: each counts once).
+        """
         start = time.perf_counter()
         check_parameters(self)
         budget = FitBudget.from_time_left(float(self.time_left), self.per_run_time_limit, start=start)
@@ -157,7 +166,8 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
 
         setup = prepare(X, y, metric=self.metric, feature_types=self.feature_types, registry=self._registry(),
                         include=self.include, exclude=self.exclude, seed=self.seed, resampling=self.resampling,
-                        folds=self.folds, holdout_size=self.holdout_size, time_left=float(self.time_left))
+                        folds=self.folds, holdout_size=self.holdout_size, time_left=float(self.time_left),
+                        sample_weight=sample_weight, X_val=X_val, y_val=y_val, sample_weight_val=sample_weight_val)
         validator, info, metric, space, splits = setup.validator, setup.info, setup.metric, setup.space, setup.splits
         # computed once the trial workers are starting (they import scikit-learn meanwhile)
         identity = [schema_hash(validator.feature_names_in_, validator.classes_)]
@@ -169,9 +179,11 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
             store = RunStore(root)
             store.initialise(setup.task())
             try:
+                # with X_val a refit on X would only repeat the trial models: they are served as they are
                 results, served, best = self._search_and_refit(store, space, metric, budget,
                                                                info.n_classes, len(splits), warm_configs=warm,
-                                                               fallback=fallback)
+                                                               fallback=fallback,
+                                                               refit=self.refit and setup.validation is None)
             except KeyboardInterrupt:
                 # a Ctrl-C with no successful trial yet (set-up, or the search loop's re-raise), or while serving
                 finished = sum(record.ok for record in store.records())
@@ -208,6 +220,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
     def _search_and_refit(
         self, store, space, metric, budget: FitBudget, n_classes: int, n_splits: int,
         warm_configs: Callable[[], Any] | None = None, fallback: Callable[[], Any] | None = None,
+        refit: bool = True,
     ):
         from autoclf.configspace.builder import modules_to_preload
         from autoclf.ensembles.builder import EnsembleBuilder
@@ -222,7 +235,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         train_share = (1 - self.holdout_size) if n_splits == 1 else (n_splits - 1) / n_splits
         refit_share = 1.3 / (n_splits * train_share)
         # without refits the search keeps no time for them
-        limits = Limits(budget, self.memory_limit, self.n_trials, refit_share if self.refit else 0.0)
+        limits = Limits(budget, self.memory_limit, self.n_trials, refit_share if refit else 0.0)
         def build_proposer() -> SmacProposer:
             warm_start = warm_configs() if warm_configs is not None else None  # origins set by the warm start
             initial = initial_configurations(space, self._registry(), self.initial_configurations or (), warm_start)
@@ -230,7 +243,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
                                 multi_fidelity=self.multi_fidelity)
 
         builder = EnsembleBuilder(store, metric, self.ensemble, self.ensemble_size, self.ensemble_nbest, self.seed,
-                                  budget.start, refit_share=limits.refit_share if self.refit else None,
+                                  budget.start, refit_share=limits.refit_share if refit else None,
                                   cross_validated=n_splits > 1)
         # one worker imports the rest on demand, outside trial clocks; Dask workers preload all they may need
         serial = self.dask_client is None and self._n_jobs() == 1
@@ -253,7 +266,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
                 served, results, best = serve_fallback(fallback_fit, results, budget.start, float(self.time_left))
                 self._interrupted = limits.interrupted
                 return results, served, best
-            served = self._final_model(runner, builder, results, limits, n_classes)
+            served = self._final_model(runner, builder, results, limits, n_classes, refit)
             served, results = use_time_left(served, results, proposer=proposer, runner=runner, store=store,
                                             builder=builder, limits=limits, seed=self.seed,
                                             worst_loss=metric.worst_loss, callbacks=callbacks, n_classes=n_classes)
@@ -261,13 +274,14 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         self._interrupted = limits.interrupted
         return results, served, best
 
-    def _final_model(self, worker, builder, results: list[TrialResult], limits, n_classes: int) -> Any:
+    def _final_model(self, worker, builder, results: list[TrialResult], limits, n_classes: int,
+                     refit: bool = True) -> Any:
         """The served ensemble (``autoclf.ensembles.serving.serve``): its weights from the stored predictions,
         members refit on all rows while the clock allows, the others served as trial models. After a Ctrl-C
         nothing is refit: the user wants the model now, and a terminal's Ctrl-C also stops Dask's workers."""
         from autoclf.ensembles.serving import serve
 
-        refit = self.refit and not limits.interrupted
+        refit = refit and not limits.interrupted
         return serve(builder, worker, results, limits.deadline, refit, limits.refit_share, self.seed,
                      limits.memory_limit_mb, n_classes)
 

@@ -51,7 +51,7 @@ class FittedModelMixin:
     feature_importances_: np.ndarray
 
     def distill(self, X, y, student: Any = "auto", augment: str | None = "munge", augment_factor: float = 5.0,
-                time_left: float = 60.0, seed: int | None = None, min_speedup: float = 10.0):
+                time_left: float = 60.0, seed: int | None = None, min_speedup: float = 10.0, onnx: bool = False):
         """One small, fast student (a scikit-learn classifier with its own preprocessing that pickles alone)
         trained on this model's probabilities for the training data (X, y) and MUNGE rows near it.
 
@@ -59,7 +59,8 @@ class FittedModelMixin:
         carries the training set (size, privacy) and the run store can go. ``student``: "auto" (the best
         of mlp, hist_gb, tree and logistic on held-out rows), one of those, or a scikit-learn classifier.
         The best held-out score wins, except that one at least ``min_speedup`` times faster than this
-        model wins if it scores within 1 % of it. Kept as ``student_``. See
+        model wins if it scores within 1 % of it. ``onnx=True``: only students that export to ONNX, checked
+        by one export (``student_.to_onnx(path)``; docs/onnx.md). Kept as ``student_``. See
         ``autoclf.distillation``.
         """
         from autoclf.distillation.distill import distill
@@ -69,7 +70,7 @@ class FittedModelMixin:
             raise ValueError(f"time_left must be a positive, finite number of seconds, got {time_left!r}")
         self.student_ = distill(self, X, y, student=student, augment=augment, augment_factor=augment_factor,
                                 time_left=time_left, seed=self.seed if seed is None else seed,
-                                min_speedup=min_speedup)
+                                min_speedup=min_speedup, onnx=onnx)
         return self.student_
 
     def distillation_report(self, X_test, y_test, student: Any = None) -> pd.DataFrame:
@@ -81,20 +82,55 @@ class FittedModelMixin:
         return distillation_report(self, student, X_test, y_test)
 
     # ------------------------------------------------------------ inspection
-    def leaderboard(self) -> pd.DataFrame:
+    def leaderboard(self, X_test: Any = None, y_test: Any = None, columns: str = "compact") -> pd.DataFrame:
+        """One row per trial, best held-out loss first, failed trials last.
+
+        ``columns="compact"``: rank, trial_id, classifier, ensemble_weight, the held-out score under the fit's
+        metric (the column is named after it), fit_seconds, status. ``columns="all"`` adds the other pipeline
+        choices, the held-out loss, start time and origin.
+
+        With ``X_test`` and ``y_test`` (checked as ``predict`` checks X), each served member (refit on all
+        rows where it was refit) gets ``test_score`` (the fit's metric) and ``predict_seconds`` on them, and
+        a first row, without rank or trial id, scores the whole served model (AutoGluon's
+        ``leaderboard(test_data)``).
+        """
+        from autoclf.members import with_test_scores
+
         check_is_fitted(self, "results_")
-        return reporting.leaderboard(self.results_, self.metric_.name, getattr(self, "ensemble_weights_", None))
+        reporting.check_columns(columns)
+        board = reporting.leaderboard(self.results_, self.metric_.name, getattr(self, "ensemble_weights_", None))
+        if X_test is not None or y_test is not None:
+            board = with_test_scores(board, self, X_test, y_test)
+        return reporting.select_columns(board, columns, self.metric_.name)
 
-    def show_models(self) -> str:
-        """The served ensemble's members, heaviest first: weight, trial, held-out score, whether refit, model."""
+    def show_models(self) -> dict[int, dict[str, Any]]:
+        """The served model's members by trial id, heaviest first (as auto-sklearn's ``show_models``).
+
+        Each entry: ``trial_id``, ``weight`` (the weights sum to 1), ``components`` (the choice per slot),
+        ``config`` (the whole configuration: choices and hyperparameters), ``loss`` and ``score`` (held out,
+        the fit's metric), ``refit`` (refit on all rows), ``origin`` and ``pipeline``: the fitted model the
+        member serves (a scikit-learn Pipeline, or the average of its fold pipelines when not refit), which
+        predicts from ``validator_.transform(X)``. ``describe()`` prints the same as text.
+        """
+        from autoclf.members import served_members, show_models
+
         check_is_fitted(self, "model_")
-        return reporting.show_models(self.results_, self.ensemble_weights_, self.refitted_trials_,
-                                     self.metric_.name, self.ensemble_kind_, self.ensemble_loss_)
+        members = served_members(self.model_, self.ensemble_weights_)
+        return show_models(self.results_, self.ensemble_weights_, members, self.refitted_trials_)
 
-    def plot_ensemble(self, path: str | os.PathLike) -> None:
-        """Write a PNG of the ensemble's held-out loss and the best single model's loss over the fit."""
+    def describe(self) -> str:
+        """The served ensemble's members as text, heaviest first: weight, trial, held-out score, refit, model."""
+        check_is_fitted(self, "model_")
+        return reporting.describe_models(self.results_, self.ensemble_weights_, self.refitted_trials_,
+                                         self.metric_, self.ensemble_kind_, self.ensemble_loss_)
+
+    def plot_ensemble(self, path: str | os.PathLike | None = None) -> Any:
+        """The ensemble's held-out score and the best single model's over the fit, in the fit's metric:
+        a PNG written to ``path`` (if given); returns the matplotlib Figure."""
+        from autoclf.inspection import plot_ensemble_history
+
         check_is_fitted(self, "ensemble_history_")
-        reporting.plot_ensemble_history(self.ensemble_history_, self.metric_.name, path)
+        return plot_ensemble_history(self.ensemble_history_, self.metric_, path)
 
     def permutation_importances(self, X, y, n_repeats: int = 5, max_rows: int | None = 2000) -> pd.DataFrame:
         """Permutation importance of each column on HELD-OUT (X, y), most important first
@@ -108,19 +144,21 @@ class FittedModelMixin:
         self.feature_importances_ = frame.set_index("feature")["importance_mean"].reindex(names).to_numpy()
         return frame
 
-    def plot_feature_importances(self, path: str | os.PathLike, top: int = 20) -> None:
-        """Write a PNG bar chart of the importances computed by ``permutation_importances``."""
+    def plot_feature_importances(self, path: str | os.PathLike | None = None, top: int = 20) -> Any:
+        """A bar chart of the importances computed by ``permutation_importances``: a PNG written to ``path``
+        (if given); returns the matplotlib Figure."""
         from autoclf.inspection import plot_feature_importances
 
         check_is_fitted(self, "permutation_importances_")
-        plot_feature_importances(self.permutation_importances_, path, top, self.metric_.name)
+        return plot_feature_importances(self.permutation_importances_, path, top, self.metric_)
 
-    def plot_performance_over_time(self, path: str | os.PathLike) -> None:
-        """Write a PNG of each trial's held-out loss and the best loss so far against time since fit started."""
+    def plot_performance_over_time(self, path: str | os.PathLike | None = None) -> Any:
+        """Each trial's held-out score (the fit's metric) when it finished and the best so far, failed trials
+        marked on the axis: a PNG written to ``path`` (if given); returns the matplotlib Figure."""
         from autoclf.inspection import plot_performance_over_time
 
         check_is_fitted(self, "results_")
-        plot_performance_over_time(self.results_, self.trajectory_, self.metric_.name, path)
+        return plot_performance_over_time(self.results_, self.trajectory_, self.metric_, path)
 
     def sprint_statistics(self) -> str:
         check_is_fitted(self, "results_")
@@ -139,10 +177,17 @@ class FittedModelMixin:
     # ----------------------------------------------------------- persistence
     def save(self, path: str | os.PathLike) -> None:
         """Pickle the fitted estimator with the file format's and autoclf's versions (everything predict needs;
-        not the run store, no training rows, but the values of categorical columns the encoders learned)."""
+        not the run store, no training rows, but the values of categorical columns the encoders learned); the
+        scikit-learn and Python versions too, for ``autoclf info``."""
+        import platform
+
+        import sklearn
+
         from autoclf.version import __version__
 
-        joblib.dump({"autoclf_model_format": MODEL_FORMAT, "autoclf_version": __version__, "model": self}, path)
+        joblib.dump({"autoclf_model_format": MODEL_FORMAT, "autoclf_version": __version__,
+                     "sklearn_version": sklearn.__version__, "python_version": platform.python_version(),
+                     "model": self}, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Self:

@@ -1,5 +1,8 @@
 """What a fitted AutoClassifier relies on, and how its search went: permutation importances and plots.
 
+Plots show the fit's metric in its own terms, named with its direction ("ROC AUC (higher is better)"),
+never a loss labelled as a score; trials that ended without a score are marked, not dropped silently.
+
 Importances are measured on held-out data passed by the caller: ``fit`` keeps no training rows (saved
 models stay small and free of the training set), and importances on the training rows would reward the
 features a model overfits. matplotlib is imported inside the plot functions only and draws with its Agg
@@ -15,6 +18,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from autoclf.metrics import Metric
 
 logger = logging.getLogger(__name__)
 
@@ -65,38 +70,93 @@ def _as_input_frame(model: Any, X: Any) -> pd.DataFrame:
     return pd.DataFrame(array, columns=list(model.validator_.feature_names_in_))
 
 
-def plot_feature_importances(importances: pd.DataFrame, path: str | os.PathLike, top: int = 20,
-                             metric_name: str = "") -> None:
-    """PNG bar chart of the ``top`` most important features, with one standard deviation as error bars."""
+#: how plots name the built-in metrics; any other metric (a scikit-learn scorer) by its own name
+METRIC_NAMES = {"roc_auc": "ROC AUC", "log_loss": "log loss", "balanced_accuracy": "balanced accuracy",
+                "f1_macro": "F1 (macro)", "f1_weighted": "F1 (weighted)", "precision_macro": "precision (macro)",
+                "recall_macro": "recall (macro)", "f1": "F1", "average_precision": "average precision",
+                "mcc": "MCC"}
+#: how the performance plot marks a trial that ended without a score: marker and colour per status
+FAILED_MARKERS = {"crashed": ("x", "tab:red"), "timeout": ("v", "tab:orange"), "memout": ("s", "tab:purple")}
+
+
+def metric_label(metric: Metric) -> str:
+    """The metric's name and direction for an axis, e.g. "ROC AUC (higher is better)"."""
+    direction = "higher" if metric.greater_is_better else "lower"
+    return f"{METRIC_NAMES.get(metric.name, metric.name)} ({direction} is better)"
+
+
+def as_score(metric: Metric, loss: float) -> float:
+    """The metric's own value of a loss (``Metric.loss`` inverted): plots show what the user asked for."""
+    return metric.optimum - loss if metric.greater_is_better else loss
+
+
+def plot_feature_importances(importances: pd.DataFrame, path: str | os.PathLike | None = None, top: int = 20,
+                             metric: Metric | None = None) -> Any:
+    """Bar chart of the ``top`` most important features, one standard deviation as error bars; written as a
+    PNG to ``path`` (if given) and returned as a matplotlib Figure."""
     shown = importances.head(top).iloc[::-1]
     figure, axis = _figure((6, 1.0 + 0.3 * len(shown)))
     axis.barh(shown["feature"], shown["importance_mean"], xerr=shown["importance_std"], color="tab:blue")
     axis.axvline(0.0, color="grey", linewidth=0.8)
-    axis.set_xlabel(f"increase of the held-out loss{f' ({metric_name})' if metric_name else ''} when shuffled")
-    axis.set_title("permutation importance")
-    figure.tight_layout()
-    figure.savefig(path, format="png", dpi=100)
+    if metric is None:
+        axis.set_xlabel("increase of the held-out loss when shuffled")
+    else:  # a loss increase is a score decrease: say it in the metric's own terms
+        change = "drop" if metric.greater_is_better else "rise"
+        axis.set_xlabel(f"{change} of held-out {METRIC_NAMES.get(metric.name, metric.name)} when shuffled")
+    axis.set_title("permutation importance (larger: more important)")
+    return _save(figure, path)
 
 
-def plot_performance_over_time(results: list[Any], trajectory: list[tuple[float, float]], metric_name: str,
-                               path: str | os.PathLike) -> None:
-    """PNG of every successful trial's held-out loss at the time it finished, and the best loss so far."""
+def plot_performance_over_time(results: list[Any], trajectory: list[tuple[float, float]], metric: Metric,
+                               path: str | os.PathLike | None = None) -> Any:
+    """Every trial's held-out score (the fit's metric) when it finished and the best so far; failed trials
+    (crashed, timeout, memout) as marks on the axis's worst edge, one legend entry per status. Written as a
+    PNG to ``path`` (if given) and returned as a matplotlib Figure."""
     if not trajectory:
         raise ValueError("no trial succeeded, so there is no performance to plot")
-    done = [r for r in results if r.ok]
+    done = [r for r in results if r.ok and np.isfinite(r.loss)]  # the fallback has no held-out loss
     figure, axis = _figure((6, 4))
-    axis.scatter([r.started + r.duration for r in done], [r.loss for r in done], s=12, alpha=0.5, color="grey",
-                 label="trial")
+    axis.scatter([r.started + r.duration for r in done], [as_score(metric, r.loss) for r in done], s=12,
+                 alpha=0.5, color="grey", label="trial")
     end = max([seconds for seconds, _ in trajectory] + [r.started + r.duration for r in results])
     seconds = [t for t, _ in trajectory] + [end]
-    losses = [loss for _, loss in trajectory] + [trajectory[-1][1]]
-    axis.step(seconds, losses, where="post", color="tab:red", label="best so far")
+    best = [as_score(metric, loss) for _, loss in trajectory]
+    axis.step(seconds, best + best[-1:], where="post", color="tab:red", label="best so far")
+    edge = 0.0 if metric.greater_is_better else 1.0  # the worst end of the axis, in axis coordinates
+    for status, (marker, colour) in FAILED_MARKERS.items():
+        failed = [r.started + r.duration for r in results if r.status == status]
+        if failed:
+            axis.scatter(failed, [edge] * len(failed), marker=marker, color=colour, s=40, clip_on=False,
+                         transform=axis.get_xaxis_transform(), label=f"{status} ({len(failed)}, no score)")
     axis.set_xlabel("seconds since the start of fit")
-    axis.set_ylabel(f"held-out loss ({metric_name})")
+    axis.set_ylabel(f"held-out {metric_label(metric)}")
     axis.set_title("performance over time")
     axis.legend()
+    return _save(figure, path)
+
+
+def plot_ensemble_history(history: list[Any], metric: Metric, path: str | os.PathLike | None = None) -> Any:
+    """The ensemble's held-out score and the best single model's at each ensemble refresh; written as a PNG
+    to ``path`` (if given) and returned as a matplotlib Figure."""
+    if not history:
+        raise ValueError("no ensemble was built during this fit")
+    seconds = [snapshot.seconds for snapshot in history]
+    figure, axis = _figure((6, 4))
+    axis.step(seconds, [as_score(metric, s.best_single_loss) for s in history], where="post",
+              label="best single model")
+    axis.step(seconds, [as_score(metric, s.loss) for s in history], where="post", label="ensemble")
+    axis.set_xlabel("seconds since the start of fit")
+    axis.set_ylabel(f"held-out {metric_label(metric)}")
+    axis.set_title("ensemble over time")
+    axis.legend()
+    return _save(figure, path)
+
+
+def _save(figure: Any, path: str | os.PathLike | None) -> Any:
     figure.tight_layout()
-    figure.savefig(path, format="png", dpi=100)
+    if path is not None:
+        figure.savefig(path, format="png", dpi=100)
+    return figure
 
 
 def _figure(size: tuple[float, float]) -> tuple[Any, Any]:

@@ -4,6 +4,9 @@ Trials score out-of-fold probabilities: ``y_true`` holds int codes 0..K-1 and ``
 column per training class, even for classes absent from a split. A metric that is undefined on a split
 (roc_auc when only one class is present) gives its worst loss instead of raising, so one unlucky fold does
 not crash a trial. The functions are module-level so a :class:`Metric` pickles into worker processes.
+
+``sample_weight`` (one non-negative weight per row, from ``fit(..., sample_weight=...)``) weights every
+metric the way scikit-learn's own functions do; without it each function is called exactly as before.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ LOG_LOSS_EPS = 1e-15
 class Metric:
     """A named metric: ``score`` is its natural value, ``loss`` is ≥ 0, minimised, 0 when perfect.
 
-    ``function(y_true_codes, proba)`` returns the natural value, or NaN where the metric is undefined.
+    ``function(y_true_codes, proba)`` returns the natural value, or NaN where the metric is undefined; with
+    row weights it is called as ``function(y_true_codes, proba, sample_weight=weights)``.
     ``worst_loss`` is the largest loss the metric can give; it is recorded for crashed trials, so a crash never
     ranks above a trial that ran.
     """
@@ -37,21 +41,25 @@ class Metric:
     greater_is_better: bool
     optimum: float
     worst_loss: float
-    function: Callable[[np.ndarray, np.ndarray], float] = field(repr=False, compare=False)
+    function: Callable[..., float] = field(repr=False, compare=False)
 
-    def score(self, y_true: Any, proba: Any) -> float:
-        """The metric's own value (accuracy, log loss, ...); the worst value where it is undefined."""
+    def score(self, y_true: Any, proba: Any, sample_weight: Any = None) -> float:
+        """The metric's own value (accuracy, log loss, ...); the worst value where it is undefined.
+        ``sample_weight``: one weight per row (None: every row counts once)."""
         y_true, proba = _check_inputs(y_true, proba)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # undefined-metric and zero-division warnings: handled below
-            value = float(self.function(y_true, proba))
+            if sample_weight is None:
+                value = float(self.function(y_true, proba))
+            else:
+                value = float(self.function(y_true, proba, sample_weight=_check_weights(sample_weight, y_true)))
         if not np.isfinite(value):
             return self.optimum - self.worst_loss if self.greater_is_better else self.worst_loss
         return value
 
-    def loss(self, y_true: Any, proba: Any) -> float:
+    def loss(self, y_true: Any, proba: Any, sample_weight: Any = None) -> float:
         """``optimum - score`` for scores, the value itself for losses."""
-        value = self.score(y_true, proba)
+        value = self.score(y_true, proba, sample_weight)
         return float(self.optimum - value) if self.greater_is_better else float(value)
 
 
@@ -67,46 +75,60 @@ def _check_inputs(y_true: Any, proba: Any) -> tuple[np.ndarray, np.ndarray]:
     return y_true, proba
 
 
+def _check_weights(sample_weight: Any, y_true: np.ndarray) -> np.ndarray:
+    weights = np.asarray(sample_weight, dtype=np.float64)
+    if weights.shape != y_true.shape:
+        raise ValueError(f"sample_weight must have one weight per row ({len(y_true)}), got shape {weights.shape}")
+    return weights
+
+
+def _weighted(sample_weight: np.ndarray | None) -> dict[str, Any]:
+    """The keyword for scikit-learn's functions: none at all without weights (the calls stay as they were)."""
+    return {} if sample_weight is None else {"sample_weight": sample_weight}
+
+
 # ---------------------------------------------------------------- built-in metric functions
-def _accuracy(y, proba):
+def _accuracy(y, proba, sample_weight=None):
     from sklearn.metrics import accuracy_score
 
-    return accuracy_score(y, proba.argmax(axis=1))
+    return accuracy_score(y, proba.argmax(axis=1), **_weighted(sample_weight))
 
 
-def _on_labels(function_name: str, y, proba, **kwargs):
+def _on_labels(function_name: str, y, proba, sample_weight=None, **kwargs):
     """A label-based sklearn metric on the argmax predictions (sklearn's default label set)."""
     import sklearn.metrics
 
-    return getattr(sklearn.metrics, function_name)(y, proba.argmax(axis=1), **kwargs)
+    return getattr(sklearn.metrics, function_name)(y, proba.argmax(axis=1), **_weighted(sample_weight), **kwargs)
 
 
-def _roc_auc(y, proba):
-    """Binary: AUC of proba[:, 1]. Multiclass: one-vs-rest macro AUC over the classes present in y."""
+def _roc_auc(y, proba, sample_weight=None):
+    """Binary: AUC of proba[:, 1]. Multiclass: one-vs-rest macro AUC over the classes present in y (with
+    weights: the classes with some positive weight)."""
     from sklearn.metrics import roc_auc_score
 
-    present = np.unique(y)
+    present = np.unique(y if sample_weight is None else y[sample_weight > 0])
     if len(present) < 2:
         return np.nan
     if proba.shape[1] == 2:
-        return roc_auc_score(y, proba[:, 1])
-    return float(np.mean([roc_auc_score(y == k, proba[:, k]) for k in present]))
+        return roc_auc_score(y, proba[:, 1], **_weighted(sample_weight))
+    return float(np.mean([roc_auc_score(y == k, proba[:, k], **_weighted(sample_weight)) for k in present]))
 
 
-def _log_loss(y, proba):
+def _log_loss(y, proba, sample_weight=None):
     from sklearn.metrics import log_loss
 
     clipped = np.clip(proba, LOG_LOSS_EPS, 1.0)
     clipped /= clipped.sum(axis=1, keepdims=True)
-    return log_loss(y, clipped, labels=np.arange(proba.shape[1]))
+    return log_loss(y, clipped, labels=np.arange(proba.shape[1]), **_weighted(sample_weight))
 
 
-def _average_precision(y, proba):
+def _average_precision(y, proba, sample_weight=None):
     from sklearn.metrics import average_precision_score
 
-    if not (y == 1).any():
+    positive = y == 1 if sample_weight is None else (y == 1) & (sample_weight > 0)
+    if not positive.any():
         return np.nan
-    return average_precision_score(y, proba[:, 1])
+    return average_precision_score(y, proba[:, 1], **_weighted(sample_weight))
 
 
 #: bound on the log loss of clipped probabilities (-log(eps) ≈ 34.54, rounded up past the renormalisation)
@@ -185,9 +207,9 @@ class _FixedPredictions(ClassifierMixin, BaseEstimator):
         return logs[:, 1] - logs[:, 0] if self.proba.shape[1] == 2 else logs
 
 
-def _score_with_scorer(scorer: Callable, y, proba) -> float:
+def _score_with_scorer(scorer: Callable, y, proba, sample_weight=None) -> float:
     try:
-        return float(scorer(_FixedPredictions(proba), np.zeros((len(y), 1)), y))
+        return float(scorer(_FixedPredictions(proba), np.zeros((len(y), 1)), y, **_weighted(sample_weight)))
     except ValueError as error:  # e.g. roc_auc with one class present: undefined on this split
         logger.debug("scorer %r undefined on this split: %s", scorer, error)
         return np.nan
@@ -222,3 +244,14 @@ def _scorer_metric(scorer: Callable, n_classes: int) -> Metric:
         raise ValueError(f"the scorer {scorer!r} gave non-finite values on a {n_classes}-class toy problem")
     optimum = round(best, 9) + 0.0  # + 0.0: no -0.0 from a negated loss
     return Metric(name, True, optimum, max(1.0, optimum - wrong), partial(_score_with_scorer, scorer))
+
+
+def check_takes_weights(metric: Metric, n_classes: int) -> None:
+    """Raise a ValueError naming the metric when it cannot take row weights (a ``Metric`` whose function has no
+    ``sample_weight``, a scorer whose score function refuses it): a weighted fit scores every trial with them."""
+    y = np.tile(np.arange(n_classes), 2)
+    try:
+        metric.score(y, np.eye(n_classes)[y], sample_weight=np.ones(len(y)))
+    except TypeError as error:
+        raise ValueError(f"the metric {metric.name!r} does not take sample_weight ({error}), and fit was given "
+                         "sample_weight: pass a metric that does, or no weights") from error

@@ -1,4 +1,8 @@
-"""A progress bar for the search: time left, trials done, best score so far (rich; silent at verbose=0)."""
+"""A progress bar for the search: time left, trials done, best score so far (rich; silent at verbose=0).
+
+It draws on stderr, as the docs promise: stdout belongs to the caller (a script piping its predictions,
+a notebook cell's printed result), and rich's default console would write there.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ class SearchProgress:
 
     def __enter__(self) -> "SearchProgress":
         if self.enabled:
+            from rich.console import Console
             from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
             self._progress = Progress(
@@ -34,6 +39,7 @@ class SearchProgress:
                 TimeRemainingColumn(),
                 TextColumn("{task.fields[status]}"),
                 transient=False,
+                console=Console(stderr=True),
             )
             self._progress.start()
             self._task = self._progress.add_task("search", total=self.total_seconds, status="starting")

@@ -1,4 +1,9 @@
-"""Views over the trial records: leaderboard, cv_results_, trajectory, statistics. Pure functions."""
+"""Views over the trial records: leaderboard, cv_results_, trajectory, statistics. Pure functions.
+
+The leaderboard has every column (``columns="all"``) and a compact view of the few a reader scans first
+(rank, model family, ensemble weight, held-out score, seconds, status), which prints within ~90 characters
+where all columns took 188.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,13 @@ import pandas as pd
 from autoclf.configspace.origins import Origin
 from autoclf.configspace.pipeline import describe_pipeline
 from autoclf.evaluation.result import STATUSES, TrialResult
+from autoclf.metrics import Metric
 
 PIPELINE_COLUMNS = ["classifier", "feature_preprocessor", "imputation", "encoding", "scaling", "balancing"]
+#: the leaderboard's views: its compact columns (the metric's score column goes after ``ensemble_weight``)
+COLUMN_VIEWS = ("compact", "all")
+#: added by scoring test data: each right after its validation counterpart, in both views
+TEST_COLUMNS = {"test_score": None, "predict_seconds": "fit_seconds"}
 
 
 def leaderboard(results: list[TrialResult], metric_name: str,
@@ -44,6 +54,24 @@ def leaderboard(results: list[TrialResult], metric_name: str,
     frame = frame.sort_values(["loss", "trial_id"], na_position="last", kind="stable").reset_index(drop=True)
     frame.insert(0, "rank", np.arange(1, len(frame) + 1))
     return frame
+
+
+def check_columns(columns: str) -> None:
+    if columns not in COLUMN_VIEWS:
+        raise ValueError(f"columns must be one of {COLUMN_VIEWS}, got {columns!r}")
+
+
+def select_columns(board: pd.DataFrame, columns: str, metric_name: str) -> pd.DataFrame:
+    """The ``columns`` view of a full leaderboard: "all" (every column) or "compact"; test columns (when
+    present) sit right after their validation counterparts in both."""
+    check_columns(columns)
+    names = [c for c in board.columns if c not in TEST_COLUMNS]
+    if columns == "compact":
+        names = ["rank", "trial_id", "classifier", "ensemble_weight", metric_name, "fit_seconds", "status"]
+    for test, after in TEST_COLUMNS.items():
+        if test in board.columns:
+            names.insert(names.index(after or metric_name) + 1, test)
+    return board[names]
 
 
 def cv_results(results: list[TrialResult]) -> dict[str, Any]:
@@ -97,40 +125,22 @@ def sprint_statistics(results: list[TrialResult], metric_name: str, best: TrialR
     return "\n".join(lines)
 
 
-def show_models(results: list[TrialResult], weights: dict[int, float], refitted: list[int], metric_name: str,
-                kind: str, ensemble_loss: float) -> str:
-    """The served ensemble's members, heaviest first, one line each."""
+def describe_models(results: list[TrialResult], weights: dict[int, float], refitted: list[int], metric: Metric,
+                    kind: str, ensemble_loss: float) -> str:
+    """The served ensemble's members as text, heaviest first, one line each (``show_models`` as a table)."""
     by_id = {r.trial_id: r for r in results}
-    lines = [f"{kind} ensemble of {len(weights)} member(s), held-out loss {ensemble_loss:.4f}:",
-             f"  {'weight':>6}  {'trial':>5}  {metric_name:>10}  refit  pipeline"]
+    held_out = metric.optimum - ensemble_loss if metric.greater_is_better else ensemble_loss
+    lines = [f"{kind} ensemble of {len(weights)} member(s), held-out {metric.name} {_number(held_out)}:",
+             f"  {'weight':>6}  {'trial':>5}  {metric.name:>10}  refit  pipeline"]
     for trial_id, weight in sorted(weights.items(), key=lambda item: (-item[1], item[0])):
         result = by_id[trial_id]
         parts = describe_pipeline(result.config)
         pipeline = " + ".join(parts.get(c, "") for c in ("feature_preprocessor", "classifier") if parts.get(c))
         refit = "yes" if trial_id in refitted else "no"
-        lines.append(f"  {weight:6.3f}  {trial_id:5d}  {result.score:10.4f}  {refit:>5}  {pipeline}")
+        lines.append(f"  {weight:6.3f}  {trial_id:5d}  {_number(result.score):>10}  {refit:>5}  {pipeline}")
     return "\n".join(lines)
 
 
-def plot_ensemble_history(history: list[Any], metric_name: str, path: Any) -> None:
-    """PNG of the ensemble's held-out loss and the best single model's loss at each ensemble refresh.
-
-    matplotlib is imported here only (with the non-interactive Agg backend), so fitting never pays for it.
-    """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    if not history:
-        raise ValueError("no ensemble was built during this fit")
-    seconds = [snapshot.seconds for snapshot in history]
-    figure, axis = plt.subplots(figsize=(6, 4))
-    axis.step(seconds, [s.best_single_loss for s in history], where="post", label="best single model")
-    axis.step(seconds, [s.loss for s in history], where="post", label="ensemble")
-    axis.set_xlabel("seconds since the start of fit")
-    axis.set_ylabel(f"held-out loss ({metric_name})")
-    axis.legend()
-    figure.tight_layout()
-    figure.savefig(path, format="png", dpi=100)
-    plt.close(figure)
+def _number(value: float | None) -> str:
+    """4 decimals, or "-" where there is no value (the fallback was not validated)."""
+    return "-" if value is None or not np.isfinite(value) else f"{value:.4f}"

@@ -18,7 +18,7 @@ def main() -> None:
     X, y = frame.drop(columns=["class"]), frame["class"]
     model = AutoClassifier(time_left=60, per_run_time_limit=20, n_jobs=2, n_trials=4, seed=0, verbose=0,
                            include={"classifier": ["decision_tree", "logistic_regression"]}).fit(X, y)
-    print(model.leaderboard()[["rank", "classifier", "loss", "fit_seconds", "status"]].to_string(index=False))
+    print(model.leaderboard().to_string(index=False))
 
 
 if __name__ == "__main__":  # Dask starts worker processes: the guard is required

@@ -28,7 +28,8 @@ def main() -> None:
     model = AutoClassifier(time_left=args.time_left, per_run_time_limit=20, n_trials=4, seed=0, verbose=0,
                            include={"classifier": ["random_forest", "logistic_regression", "decision_tree"]})
     model.fit(X_train, y_train)
-    print(model.leaderboard()[["rank", "classifier", "loss", "status"]].to_string(index=False))
+    # one row per trial; with test data, each served member's test score and a row for the whole ensemble
+    print(model.leaderboard(X_test, y_test).to_string(index=False))
     print(model.sprint_statistics())
     print("test accuracy:", round(model.score(X_test, y_test), 4))
 

@@ -27,7 +27,7 @@ def main() -> None:
     started = time.perf_counter()
     model = AutoClassifier(time_left=args.time_left, seed=0, verbose=0).fit(X_train, y_train)
     seconds = time.perf_counter() - started
-    board = model.leaderboard()
+    board = model.leaderboard(columns="all")
     RESULTS.mkdir(exist_ok=True)
     board.to_csv(RESULTS / "networks_in_search.csv", index=False)
     networks = board[board.classifier == "mlp"]

@@ -31,7 +31,7 @@ def test_predictions_beat_chance_and_keep_label_type(fitted, credit_g_split):
 
 
 def test_leaderboard_and_inspection(fitted):
-    board = fitted.leaderboard()
+    board = fitted.leaderboard(columns="all")
     assert len(board) == 6 and list(board["rank"]) == list(range(1, 7))
     for column in ("trial_id", "classifier", "feature_preprocessor", "loss", "roc_auc", "fit_seconds", "status",
                    "origin"):
@@ -45,7 +45,7 @@ def test_leaderboard_and_inspection(fitted):
     losses = [loss for _, loss in fitted.trajectory_]
     assert losses == sorted(losses, reverse=True) and losses[-1] == fitted.best_trial_.loss
     assert "trials: 6" in fitted.sprint_statistics()
-    assert "trial" in fitted.show_models()
+    assert "trial" in fitted.describe()
 
 
 def test_run_store_holds_every_successful_trial(fitted):

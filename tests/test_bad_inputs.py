@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from scipy import sparse
 from sklearn.metrics import make_scorer
@@ -223,7 +224,10 @@ FIT_CASES: list[Case] = [
          Raises(ValueError, r"duplicated column names: \['a'\]")),
     Case("duplicated_after_str", lambda: (_frame()[0].set_axis([1, "1", "x", "y"], axis=1), _frame()[1]),
          Raises(ValueError, "duplicated column names")),
-    Case("datetime_column", _with(when=pd.Timestamp("2024-01-01")), Raises(ValueError, "'when' has dtype datetime")),
+    Case("datetime_target", _labels(lambda up: pd.Series(pd.to_datetime(np.where(up, "2024-01-01", "2024-01-02")))),
+         Raises(ValueError, "y holds datetimes")),
+    Case("period_column", _with(p=pd.period_range("2020-01", periods=80, freq="M")),
+         Raises(ValueError, "'p' has dtype")),
     Case("complex_column", _with(z=np.ones(80) * 1j), Raises(ValueError, "Complex")),
     Case("feature_types_unknown_column", _with(), Raises(ValueError, "unknown column"),
          {"feature_types": {"nope": "numeric"}}),
@@ -272,6 +276,16 @@ FIT_CASES: list[Case] = [
                                   s=pd.array(["u", None, "v", "w"] * 20, dtype="string"),
                                   b=pd.array([True, None, False, True] * 20, dtype="boolean")),
          Handled(_typed("b", "boolean"))),
+    Case("datetime_column", _with(when=pd.Timestamp("2024-01-01")), Handled(_typed("when__ordinal", "numeric"))),
+    Case("tz_aware_datetime_with_nat",
+         _with(when=pd.Series(pd.date_range("2024-01-01", periods=80, freq="7h", tz="Europe/Berlin")).where(
+             lambda s: s.index % 9 > 0)),
+         Handled(_typed("when__hour", "numeric"))),
+    Case("timedelta_column", _with(span=pd.to_timedelta(np.arange(80), unit="min")),
+         Handled(_typed("span", "numeric"))),
+    Case("pyarrow_backed_frame", lambda: (_frame()[0].convert_dtypes(dtype_backend="pyarrow").assign(
+        cat=lambda f: f["cat"].astype(pd.ArrowDtype(pa.dictionary(pa.int8(), pa.string())))), _frame()[1]),
+         Handled(_typed("cat", "categorical"))),
     Case("numbers_as_strings", _with(strnum=[str(v) for v in np.arange(80) / 4]), Handled(_typed("strnum", "numeric"))),
     Case("high_cardinality_categorical", _many_rows_y_one_hot_x, Handled(_high_cardinality),
          {"include": {"classifier": ["decision_tree", "logistic_regression"]}, "n_trials": 2}),
@@ -388,6 +402,9 @@ PREDICT_CASES: list[PredictCase] = [
     PredictCase("reordered_columns", lambda X: X[list(X.columns[::-1])], Raises(ValueError, "different order")),
     PredictCase("missing_column", lambda X: X.drop(columns=["num2"]), Raises(ValueError, r"missing \['num2'\]")),
     PredictCase("extra_column", lambda X: X.assign(extra=1), Raises(ValueError, r"unexpected \['extra'\]")),
+    PredictCase("target_column_left_in_X", lambda X: X.assign(target="yes"),
+                Raises(ValueError, r"'target' is the name of the target y at fit time: drop the target column")),
+    PredictCase("pyarrow_backed_rows", lambda X: X.iloc[:5].convert_dtypes(dtype_backend="pyarrow"), None),
     PredictCase("wrong_width_array", lambda X: np.zeros((3, 4)), Raises(ValueError, "expecting 7 features")),
     PredictCase("empty_X", lambda X: X.iloc[:0], Raises(ValueError, "empty")),
     PredictCase("one_row_as_series", lambda X: X.iloc[0], Raises(ValueError, "2-D")),

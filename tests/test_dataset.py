@@ -96,10 +96,13 @@ def test_text_needs_many_distinct_long_values():
     assert infer_feature_types(pd.DataFrame({"s": [sentence[0]] * 4}))["s"] == "categorical"
 
 
-def test_datetime_columns_are_refused():
+def test_datetime_columns_become_calendar_features_and_other_time_types_are_refused():
     X = pd.DataFrame({"when": pd.date_range("2020-01-01", periods=4)})
-    with pytest.raises(ValueError, match="when.*datetime64"):
-        InputValidator().fit(X, [0, 1, 0, 1])
+    validator = InputValidator().fit(X, [0, 1, 0, 1])  # tests/test_datetimes.py has the details
+    assert validator.feature_names_in_ == ["when"]
+    assert list(validator.feature_types_) == ["when__day", "when__day_of_week", "when__day_of_year", "when__ordinal"]
+    with pytest.raises(ValueError, match="'p' has dtype period"):
+        InputValidator().fit(pd.DataFrame({"p": pd.period_range("2020-01", periods=4, freq="M")}), [0, 1, 0, 1])
 
 
 # --------------------------------------------------------------- canonical frames
@@ -314,12 +317,32 @@ def test_predict_time_column_checks(credit_g):
         validator.transform(X.drop(columns=["age"]))
     with pytest.raises(ValueError, match=r"unexpected \['extra_column'\]"):
         validator.transform(X.assign(extra_column=1.0))
-    with pytest.raises(ValueError, match=r"missing \['age'\]; unexpected \['AGE'\]"):
+    with pytest.raises(ValueError, match=r"missing \['age'\] \(1 fit-time column\(s\) absent from X\); "
+                                         r"unexpected \['AGE'\] \(1 column\(s\) not seen"):
         validator.transform(X.rename(columns={"age": "AGE"}))
     with pytest.raises(ValueError, match="different order"):
         validator.transform(X[list(X.columns[::-1])])
     with pytest.raises(ValueError, match="duplicated"):
         validator.transform(pd.concat([X, X[["age"]]], axis=1))
+    many = X.drop(columns=X.columns[:12]).assign(**{f"extra{i}": 1.0 for i in range(13)})
+    with pytest.raises(ValueError, match=r"missing \['checking_status', .*\] and 2 more \(12 fit-time.*"
+                                         r"unexpected \['extra0', .*'extra9'\] and 3 more \(13 column"):
+        validator.transform(many)
     # a numpy array is matched by position
     positional = validator.transform(X.to_numpy(dtype=object)[:5])
     pd.testing.assert_frame_equal(positional, validator.transform(X.iloc[:5]))
+
+
+def test_the_target_left_in_X_at_predict_is_named(credit_g):
+    """Issue 19: a frame read from a file still holds the target; the message says to drop it."""
+    X, y = credit_g  # y is the Series "class"
+    validator = InputValidator().fit(X, y)
+    with pytest.raises(ValueError, match=r"unexpected \['class'\].*'class' is the name of the target y at fit "
+                                         r"time: drop the target column from X \(X.drop\(columns=\['class'\]\)\)$"):
+        validator.transform(X.assign(**{"class": y}))
+    with pytest.raises(ValueError, match=r"missing \['age'\].*unexpected \['class'\].*drop the target.*X needs every"):
+        validator.transform(X.drop(columns="age").assign(**{"class": y}))
+    with pytest.raises(ValueError, match=r"unexpected \['class'\].*Select the fit-time columns") as error:
+        InputValidator().fit(X, y.to_numpy()).transform(X.assign(**{"class": y}))  # y had no name
+    assert "target" not in str(error.value)
+    assert InputValidator().fit(X, y.to_frame()).target_name_ == "class"

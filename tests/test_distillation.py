@@ -14,9 +14,9 @@ from sklearn.metrics import roc_auc_score
 
 from autoclf import AutoClassifier
 from autoclf.components.networks import MLPClassifier
-from autoclf.distillation import FAMILIES, StudentClassifier, munge, train_direct
+from autoclf.distillation import FAMILIES, StudentClassifier, distill, munge, train_direct
 from autoclf.distillation.distill import split_rows
-from autoclf.distillation.onnx import onnx_available, onnx_predict_proba, to_onnx
+from autoclf.distillation.onnx import onnx_available, onnx_predict_proba
 from autoclf.distillation.students import expand_soft_labels
 
 
@@ -213,19 +213,25 @@ def test_a_student_loads_from_its_own_pickle_in_a_fresh_process(forest_teacher, 
 # ------------------------------------------------------------------------------------------------ ONNX
 @pytest.mark.skipif(not onnx_available(), reason="the onnx extra (skl2onnx, onnx, onnxruntime) is not installed: "
                     "pip install 'autoclf[onnx]'")
-@pytest.mark.parametrize("family", FAMILIES)
-def test_onnx_runtime_gives_the_students_probabilities(credit_g, family, tmp_path):
-    X, y = credit_g
-    X, y = X.iloc[:300], y.iloc[:300]
-    soft = np.where((y == "good").to_numpy()[:, None], [0.25, 0.75], [0.6, 0.4])
-    student = StudentClassifier(family, {"max_epochs": 5} if family == "mlp" else {}).fit(X, y, soft_labels=soft)
-    if family == "hist_gb":  # skl2onnx cannot convert scikit-learn 1.9's HistGradientBoosting faithfully
-        with pytest.raises(NotImplementedError, match="ONNX export supports"):
-            to_onnx(student)
-        return
-    content = to_onnx(student, path=str(tmp_path / "student.onnx"))
-    assert (tmp_path / "student.onnx").stat().st_size == len(content)
-    np.testing.assert_allclose(onnx_predict_proba(content, student, X), student.predict_proba(X), atol=1e-5)
+def test_distill_with_onnx_gives_a_student_whose_graph_matches_it(forest_teacher, credit_split, tmp_path):
+    """distill(onnx=True) on a real teacher; the graph itself is tested family by family in test_onnx.py."""
+    from autoclf.dataset.validator import InputValidator
+
+    teacher, _ = forest_teacher
+    X, y, X_test, _ = credit_split
+    student = teacher.distill(X, y, student="auto", augment_factor=1, time_left=6, onnx=True)
+    content = student.to_onnx(tmp_path / "student.onnx")
+    np.testing.assert_allclose(onnx_predict_proba(content, X_test), student.predict_proba(X_test), atol=1e-5)
+    text = X.assign(note=[f"free text number {i} about this applicant" for i in range(len(X))])
+    with pytest.raises(ValueError, match="ONNX export does not cover text columns"):
+        distill(_TextTeacher(InputValidator().fit(text, y)), text, y, onnx=True)
+
+
+class _TextTeacher:
+    """Only what distill(onnx=True) reads before any work: the validator (here with a text column)."""
+
+    def __init__(self, validator):
+        self.validator_ = validator
 
 
 # --------------------------------------------------------------------------------- the families registry
@@ -282,7 +288,7 @@ def test_the_family_tables_follow_the_registry():
     assert distill_module.FAMILY_ORDER == ("logistic", "tree", "hist_gb", "mlp")
     assert list(distill_module.GRIDS) == list(distill_module.FAMILY_ORDER)
     assert distill_module.GRIDS["logistic"] == [{"C": 1.0}, {"C": 0.1}, {"C": 10.0}]
-    assert set(EXPORTABLE) == {"tree", "logistic", "mlp"}
+    assert EXPORTABLE == FAMILIES  # every named student exports to ONNX
     assert student_family("tree") is STUDENTS["tree"]
     for unknown in ("xgboost", 5):
         with pytest.raises(ValueError, match=r"student family must be one of \('hist_gb', 'mlp', 'tree', "

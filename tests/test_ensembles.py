@@ -182,7 +182,7 @@ def test_selection_is_served_and_reported(selection_fit, credit_g_split, tmp_pat
     assert model.ensemble_loss_ <= model.best_trial_.loss + 1e-12  # held-out loss: never worse than the best
     assert model.model_ is model.ensemble_ and isinstance(model.ensemble_, WeightedEnsemble)
     assert len(model.ensemble_.estimators_) == len(model.ensemble_weights_)
-    text = model.show_models()
+    text = model.describe()
     assert "selection ensemble" in text and all(f" {t} " in text for t in model.ensemble_weights_)
     proba = model.predict_proba(X_test)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
@@ -212,7 +212,7 @@ def test_stacking_under_cross_validation_without_refit(vehicle):
     assert np.isclose(sum(model.ensemble_weights_.values()), 1.0)
     proba = model.predict_proba(X.iloc[500:])
     assert log_loss(y.iloc[500:], proba, labels=model.classes_) < 1.0
-    assert "stacking" in model.show_models()
+    assert "stacking" in model.describe()
 
 
 def test_best_serves_one_refit_model_and_parameters_clone(credit_g):

@@ -51,7 +51,7 @@ def test_no_successful_trial_serves_the_fallback_and_says_why(credit_g):
     with pytest.warns(UserWarning, match=r"no trial finished successfully .*2 crashed.*RuntimeError"):
         model.fit(X, y)
     assert model.ensemble_kind_ == "fallback" and model.best_trial_.origin == "fallback"
-    board = model.leaderboard()
+    board = model.leaderboard(columns="all")
     assert board["ensemble_weight"].sum() == 1.0 and board.iloc[-1]["origin"] == "fallback"
     proba = model.predict_proba(X.iloc[:50])
     assert proba.shape == (50, 2) and np.allclose(proba.sum(axis=1), 1.0)

@@ -1,4 +1,4 @@
-"""Permutation importances on held-out data, and the two inspection plots."""
+"""Permutation importances on held-out data, and the inspection plots (files, metric labels)."""
 
 from __future__ import annotations
 
@@ -33,10 +33,25 @@ def test_permutation_importances_rank_the_informative_column_first(fitted):
         model.permutation_importances(X_test.iloc[:5], ["maybe"] * 5)
 
 
-def test_plots_write_png_files(fitted, tmp_path):
+def test_plots_write_png_files_and_label_the_metric_with_its_direction(fitted, tmp_path):
     model, X_test, y_test = fitted
     model.permutation_importances(X_test, y_test, n_repeats=2)
-    model.plot_feature_importances(tmp_path / "importances.png")
-    model.plot_performance_over_time(tmp_path / "over_time.png")
+    importances = model.plot_feature_importances(tmp_path / "importances.png")
+    over_time = model.plot_performance_over_time(tmp_path / "over_time.png")
     for name in ("importances.png", "over_time.png"):
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert importances.axes[0].get_xlabel() == "drop of held-out ROC AUC when shuffled"
+    axis = over_time.axes[0]
+    assert axis.get_ylabel() == "held-out ROC AUC (higher is better)"
+    assert [t.get_text() for t in axis.get_legend().get_texts()] == ["trial", "best so far"]  # nothing failed
+    scores = sorted(r.score for r in model.results_ if r.ok)
+    assert sorted(axis.collections[0].get_offsets()[:, 1]) == pytest.approx(scores)  # scores, not losses
+
+
+def test_metric_labels_name_the_direction():
+    from autoclf.inspection import metric_label
+    from autoclf.metrics import get_metric
+
+    assert metric_label(get_metric("log_loss", 3)) == "log loss (lower is better)"
+    assert metric_label(get_metric("roc_auc", 2)) == "ROC AUC (higher is better)"
+    assert metric_label(get_metric("balanced_accuracy", 2)) == "balanced accuracy (higher is better)"

@@ -15,7 +15,7 @@ def test_wheel_ships_data_and_finds_it(tmp_path):
     [wheel] = tmp_path.glob("autoclf-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "autoclf/data/credit-g.parquet" in names
-    assert "autoclf/cli.py" in names and not any(n.startswith("tests/") for n in names)
+    assert "autoclf/cli/__init__.py" in names and not any(n.startswith("tests/") for n in names)
     unpacked = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(unpacked)
     code = (f"import sys; sys.path.insert(0, r'{unpacked}'); from autoclf.data_files import data_path;"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 from sklearn.compose import ColumnTransformer
 from sklearn.pipeline import Pipeline
 from sklearn.utils.class_weight import compute_sample_weight
@@ -19,19 +20,40 @@ class ClassifierPipeline(Pipeline):
     """A Pipeline whose fit can weight rows to balance classes (the ``balancing`` hyperparameter).
 
     Balancing lives on the pipeline, not in the trial code, so a refit or a clone reproduces it.
+
+    ``fit(X, y, sample_weight=...)`` (row weights given to ``AutoClassifier.fit``) routes the weights to the
+    final classifier step as ``classifier__sample_weight`` when that component declares
+    ``supports_sample_weight``; other classifiers (k-NN, LDA, QDA, scikit-learn's HistGradientBoosting, whose
+    weighted binning is slow) and the preprocessing steps train unweighted. With balancing, each row's weight
+    is multiplied by its class's balancing factor, computed on the weighted class totals.
     """
 
     def __init__(self, steps, *, balancing: str = "none", memory=None, transform_input=None, verbose=False):
         super().__init__(steps, memory=memory, transform_input=transform_input, verbose=verbose)
         self.balancing = balancing
 
-    def fit(self, X, y=None, **params):
+    def fit(self, X, y=None, sample_weight=None, **params):
+        last_name, classifier = self.steps[-1]
+        weights = None
+        if sample_weight is not None and getattr(classifier, "supports_sample_weight", False):
+            weights = np.asarray(sample_weight, dtype=np.float64)
         if self.balancing == "weighting":
-            last_name = self.steps[-1][0]
-            params = {**params, f"{last_name}__sample_weight": compute_sample_weight("balanced", y)}
+            weights = compute_sample_weight("balanced", y) if weights is None else balanced_weights(y, weights)
         elif self.balancing != "none":
             raise ValueError(f"balancing must be 'none' or 'weighting', got {self.balancing!r}")
+        if weights is not None:
+            params = {**params, f"{last_name}__sample_weight": weights}
         return super().fit(X, y, **params)
+
+
+def balanced_weights(y: Any, sample_weight: np.ndarray) -> np.ndarray:
+    """Row weights times their class's balancing factor (total weight / (classes x the class's weight)): every
+    class then weighs the same in all; scikit-learn's "balanced" rule, on weighted counts."""
+    _, codes = np.unique(np.asarray(y), return_inverse=True)
+    codes = codes.reshape(-1)
+    totals = np.bincount(codes, weights=sample_weight)
+    factors = np.divide(totals.sum(), len(totals) * totals, out=np.zeros_like(totals), where=totals > 0)
+    return sample_weight * factors[codes]
 
 
 def split_configuration(config: Mapping[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:

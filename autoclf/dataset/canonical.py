@@ -3,7 +3,7 @@
 One fixed representation per feature type keeps the components simple: they never see nullable dtypes,
 pandas ``str`` columns, ``pd.NA`` or infinities, only
 
-* numeric and boolean columns: float64 with NaN for missing (booleans as 0.0/1.0);
+* numeric and boolean columns: float64 with NaN for missing (booleans as 0.0/1.0, timedeltas as seconds);
 * categorical and text columns: object dtype holding Python ``str`` values, missing as ``np.nan``.
 """
 
@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
+from autoclf.dataset.datetimes import timedelta_seconds
 from autoclf.dataset.feature_types import is_boolean_value
 
 logger = logging.getLogger(__name__)
@@ -96,6 +97,9 @@ def canonical_column(column: pd.Series, feature_type: str, name: str, strict: bo
 
 
 def _as_floats(column: pd.Series) -> np.ndarray:
+    seconds = timedelta_seconds(column)
+    if seconds is not None:
+        return seconds
     dtype = column.dtype
     if ptypes.is_numeric_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype):
         return column.to_numpy(dtype=np.float64, na_value=np.nan)

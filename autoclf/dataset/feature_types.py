@@ -39,8 +39,10 @@ def infer_feature_types(X: pd.DataFrame) -> dict[str, FeatureType]:
          tokens and at least ``TEXT_MIN_DISTINCT_SHARE`` of them distinct → ``"text"``;
       5. anything else → ``"categorical"``; this includes mixed-type columns (e.g. ints and strings).
 
-    Datetime, timedelta, period, interval and complex columns raise ``ValueError``: convert them to numbers
-    or strings first, since no rule here would turn them into useful features.
+    Timedelta columns (timedelta64, or objects that are all timedeltas) → ``"numeric"`` (their total seconds).
+    Datetime columns raise ``ValueError`` here: ``InputValidator`` replaces them by numeric calendar features
+    (``autoclf.dataset.datetimes``) before typing. Period, interval and complex columns raise ``ValueError``:
+    convert them to numbers or strings first, since no rule here would turn them into useful features.
     """
     result: dict[str, FeatureType] = {}
     for name in X.columns:
@@ -55,6 +57,11 @@ def infer_column_type(column: pd.Series, name: str = "column") -> FeatureType:
         return "boolean"
     if isinstance(dtype, pd.CategoricalDtype):
         return "categorical"
+    if ptypes.is_timedelta64_dtype(dtype):
+        return "numeric"
+    if ptypes.is_datetime64_any_dtype(dtype):
+        raise ValueError(f"column {name!r} holds datetimes ({dtype}): InputValidator turns them into numeric "
+                         "calendar features before typing (autoclf.dataset.datetimes)")
     if ptypes.is_complex_dtype(dtype):
         raise ValueError(f"Complex data not supported: column {name!r} has dtype {dtype}")
     if not (
@@ -71,6 +78,8 @@ def infer_column_type(column: pd.Series, name: str = "column") -> FeatureType:
 def _infer_from_values(column: pd.Series) -> FeatureType:
     values = column[~column.isna()].to_numpy(dtype=object)
     if len(values) == 0:
+        return "numeric"
+    if ptypes.infer_dtype(values, skipna=True) == "timedelta":
         return "numeric"
     if all(is_boolean_value(value) for value in values):
         return "boolean"

@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import DataConversionWarning
 
+from autoclf.dataset.backends import numpy_backed_series
+
 
 def as_label_array(y: Any) -> np.ndarray:
     """``y`` as a 1-D numpy array of one label type (str, int, float, bool, ...), missing labels refused.
@@ -28,7 +30,7 @@ def as_label_array(y: Any) -> np.ndarray:
                              "supported)")
         y = y.iloc[:, 0]
     if isinstance(y, pd.Series):
-        values = y.to_numpy()
+        values = numpy_backed_series(y).to_numpy()
     elif isinstance(y, np.ndarray):
         values = y
     else:
@@ -50,11 +52,24 @@ def as_label_array(y: Any) -> np.ndarray:
     if values.ndim != 1:
         detail = f"with {values.shape[1]} columns" if values.ndim == 2 else f"with shape {values.shape}"
         raise ValueError(f"y must be 1-D; got a {values.ndim}-D array {detail} (multi-output is not supported)")
+    _refuse_times(values)
     missing = int(pd.isna(values).sum())
     if missing:
         raise ValueError(f"y has {missing} missing label(s) (NaN/None) out of {len(values)} rows; drop those rows "
                          "or fill them before fitting")
     return _narrow(values)
+
+
+def _refuse_times(values: np.ndarray) -> None:
+    """Datetimes and timedeltas are not class labels: each instant would be a class of its own."""
+    kind: str = values.dtype.kind
+    if kind == "O" and len(values):
+        kind = {"datetime": "M", "datetime64": "M", "date": "M", "timedelta": "m", "timedelta64": "m"}.get(
+            pd.api.types.infer_dtype(values, skipna=True), kind)
+    if kind in "mM":
+        what = "datetimes" if kind == "M" else "timedeltas"
+        raise ValueError(f"y holds {what}; classification needs class labels: derive them first (e.g. "
+                         "y.dt.year, or bins of the values), and pass the datetime column as a feature in X instead")
 
 
 def _is_nested(y: Any) -> bool:

@@ -16,8 +16,10 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from autoclf.dataset import labels
+from autoclf.dataset import datetimes, labels
+from autoclf.dataset.backends import numpy_backed
 from autoclf.dataset.canonical import as_frame, canonical_column, replace_infinities
+from autoclf.dataset.datetimes import DatetimeColumn
 from autoclf.dataset.feature_types import infer_column_type
 from autoclf.dataset.info import FEATURE_TYPES, DatasetInfo, FeatureType
 
@@ -30,11 +32,18 @@ class InputValidator(BaseEstimator):
     Parameters
     ----------
     feature_types : None, a dict ``{column: type}`` overriding inference for those columns, or a list with one
-        type per column. Types are ``"numeric"``, ``"categorical"``, ``"boolean"`` and ``"text"``.
+        type per column. Types are ``"numeric"``, ``"categorical"``, ``"boolean"`` and ``"text"``. A datetime
+        column becomes numeric calendar features (``autoclf.dataset.datetimes``) unless typed ``"categorical"``
+        or ``"text"`` here (then its values are read as strings).
 
-    Attributes (after ``fit``): ``feature_names_in_`` (str names), ``n_features_in_``, ``feature_types_``,
+    pyarrow-backed columns are converted to their numpy-backed equivalents first (``autoclf.dataset.backends``).
+
+    Attributes (after ``fit``): ``feature_names_in_`` (str names of the input columns), ``n_features_in_``,
+    ``feature_types_`` (type of each canonical column, in canonical order: the input columns, each datetime
+    column replaced by its derived columns), ``datetime_columns_`` (input name → :class:`DatetimeColumn`),
     ``classes_`` (sorted original labels, original dtype), ``info_`` (:class:`DatasetInfo`),
-    ``input_was_dataframe_``, ``column_mapping_`` (str name → original column label).
+    ``input_was_dataframe_``, ``column_mapping_`` (str name → original column label), ``target_name_`` (the
+    name of y when it had one, else None).
     """
 
     def __init__(self, feature_types: dict[Any, str] | list[str] | None = None):
@@ -52,6 +61,7 @@ class InputValidator(BaseEstimator):
 
     def _fit(self, X: Any, y: Any) -> tuple[pd.DataFrame, np.ndarray]:
         frame, was_frame = as_frame(X)
+        frame = numpy_backed(frame)
         y_values = labels.as_label_array(y)
         n_rows, n_columns = frame.shape
         if n_rows == 0:
@@ -72,14 +82,20 @@ class InputValidator(BaseEstimator):
                              "least one class needs 2 samples so that some rows can be held out for validation")
         _warn_if_misaligned(X, y)
 
-        types = self._resolve_types(frame, names)
+        overrides = _check_overrides(self.feature_types, names)
         self.feature_names_in_ = names
         self.n_features_in_ = n_columns
-        self.feature_types_ = types
         self.column_mapping_ = dict(zip(names, frame.columns))
         self.input_was_dataframe_ = was_frame
+        self.target_name_ = _target_name(y)
+        self.datetime_columns_ = _plan_datetimes(frame, names, overrides)
+        columns = self._expand(frame)
+        types: dict[str, FeatureType] = {
+            name: overrides[name] if name in overrides else infer_column_type(column, name) for name, column in columns
+        }
+        self.feature_types_ = types
         self.classes_ = classes
-        canonical = self._canonical(frame, strict=True)
+        canonical = self._canonical(columns, n_rows, strict=True)
         self.info_ = DatasetInfo(
             n_rows=n_rows,
             n_classes=len(classes),
@@ -93,28 +109,59 @@ class InputValidator(BaseEstimator):
         logger.info("input: %d rows, %d classes, %d numeric / %d categorical / %d boolean / %d text columns",
                     n_rows, len(classes), len(self.info_.numeric_columns), len(self.info_.categorical_columns),
                     len(self.info_.boolean_columns), len(self.info_.text_columns))
+        for plan in self.datetime_columns_.values():
+            logger.info("datetime column %r: calendar features %s", plan.source, list(plan.names))
         return canonical, codes
 
-    def _resolve_types(self, frame: pd.DataFrame, names: list[str]) -> dict[str, FeatureType]:
-        """Inferred types, with the user's ``feature_types`` laid over them (checked first)."""
-        overrides = _check_overrides(self.feature_types, names)
-        return {
-            name: overrides[name] if name in overrides else infer_column_type(frame.iloc[:, i], name)
-            for i, name in enumerate(names)
-        }
+    def _expand(self, frame: pd.DataFrame) -> list[tuple[str, pd.Series]]:
+        """The columns the canonical frame is built from, by name: the input columns in order, each datetime
+        column replaced by its derived float columns (the same ones at predict as at fit)."""
+        plans: dict[str, DatetimeColumn] = getattr(self, "datetime_columns_", {})  # absent in older models
+        columns: list[tuple[str, pd.Series]] = []
+        for i, name in enumerate(self.feature_names_in_):
+            if name in plans:
+                columns.extend((derived, pd.Series(values)) for derived, values in plans[name].derive(frame.iloc[:, i]))
+            else:
+                columns.append((name, frame.iloc[:, i]))
+        return columns
+
+    def input_types(self) -> dict[str, str]:
+        """The type of each input column, in input order: its feature type, or "datetime" for a column turned
+        into calendar features (``feature_types_`` has the types of the canonical columns)."""
+        check_is_fitted(self, "feature_types_")
+        plans = getattr(self, "datetime_columns_", {})
+        return {name: "datetime" if name in plans else self.feature_types_[name] for name in self.feature_names_in_}
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """The canonical frame's column names: the input names, datetime columns replaced by their derived ones."""
+        check_is_fitted(self, "feature_types_")
+        return np.asarray(list(self.feature_types_), dtype=object)
 
     # ------------------------------------------------------------ transform
     def transform(self, X: Any) -> pd.DataFrame:
         """The canonical frame of ``X``, whose columns must match those seen at fit time."""
         check_is_fitted(self, "feature_types_")
+        canonical_input = isinstance(X, pd.DataFrame) and self._is_canonical(X)
         if isinstance(X, pd.DataFrame):
-            self._check_columns(X)
+            if not canonical_input:
+                self._check_columns(X)
             frame = X
         else:
             frame, _ = as_frame(X, names=list(self.feature_names_in_))
         if len(frame) == 0:
             raise ValueError(f"X is empty (0 rows, {frame.shape[1]} columns); pass at least 1 sample to predict")
-        return self._canonical(frame, strict=False)
+        frame = numpy_backed(frame)
+        if canonical_input:
+            columns = [(name, frame.iloc[:, i]) for i, name in enumerate(self.feature_types_)]
+        else:
+            columns = self._expand(frame)
+        return self._canonical(columns, len(frame), strict=False)
+
+    def _is_canonical(self, X: pd.DataFrame) -> bool:
+        """True when ``X`` has the canonical columns rather than the input ones (they differ only when datetime
+        columns were expanded): transform accepts its own output, as distillation sends canonical rows back."""
+        canonical = list(self.feature_types_)
+        return canonical != self.feature_names_in_ and [str(column) for column in X.columns] == canonical
 
     def _check_columns(self, X: pd.DataFrame) -> None:
         names = _string_names(X.columns)
@@ -131,21 +178,17 @@ class InputValidator(BaseEstimator):
         missing = [name for name in expected if name not in given]
         unexpected = [name for name in names if name not in known]
         if missing or unexpected:
-            parts = [f"missing {missing}" if missing else "", f"unexpected {unexpected}" if unexpected else ""]
-            raise ValueError("X has different columns than at fit time: " + "; ".join(p for p in parts if p))
+            raise ValueError(_column_mismatch(missing, unexpected, getattr(self, "target_name_", None)))
         position = next(i for i, (got, want) in enumerate(zip(names, expected)) if got != want)
         raise ValueError(f"X has the fit-time columns in a different order (column {position} is "
                          f"{names[position]!r}, expected {expected[position]!r}); select them in fit-time "
                          "order, e.g. X[model.feature_names_in_]")
 
-    def _canonical(self, frame: pd.DataFrame, strict: bool) -> pd.DataFrame:
-        columns = {
-            name: canonical_column(frame.iloc[:, i], self.feature_types_[name], name, strict)
-            for i, name in enumerate(self.feature_names_in_)
-        }
+    def _canonical(self, columns: list[tuple[str, pd.Series]], n_rows: int, strict: bool) -> pd.DataFrame:
+        arrays = {name: canonical_column(column, self.feature_types_[name], name, strict) for name, column in columns}
         canonical = pd.DataFrame(
-            {name: pd.Series(values, dtype=values.dtype) for name, values in columns.items()},
-            index=pd.RangeIndex(len(frame)),
+            {name: pd.Series(values, dtype=values.dtype) for name, values in arrays.items()},
+            index=pd.RangeIndex(n_rows),
         )
         replace_infinities(canonical, [name for name, kind in self.feature_types_.items() if kind == "numeric"])
         return canonical
@@ -168,6 +211,56 @@ def _warn_if_misaligned(X: Any, y: Any) -> None:
     if isinstance(X, pd.DataFrame) and isinstance(y, (pd.Series, pd.DataFrame)) and not X.index.equals(y.index):
         warnings.warn("X and y have different indexes; autoclf pairs their rows by position, not by index "
                       "(use y.reindex(X.index) if they should be aligned)", UserWarning, stacklevel=5)
+
+
+def _target_name(y: Any) -> str | None:
+    if isinstance(y, pd.Series) and y.name is not None:
+        return str(y.name)
+    if isinstance(y, pd.DataFrame) and y.shape[1] == 1:
+        return str(y.columns[0])
+    return None
+
+
+def _plan_datetimes(frame: pd.DataFrame, names: list[str],
+                    overrides: dict[str, FeatureType]) -> dict[str, DatetimeColumn]:
+    """The derived columns of each datetime column of the training frame (those not typed as strings)."""
+    plans: dict[str, DatetimeColumn] = {}
+    for i, name in enumerate(names):
+        column = frame.iloc[:, i]
+        if overrides.get(name) in ("categorical", "text") or not datetimes.is_datetime(column):
+            continue
+        if overrides.get(name) == "boolean":
+            raise ValueError(f"feature_types types datetime column {name!r} as 'boolean'; autoclf derives numeric "
+                             "calendar features from it (leave it out of feature_types) or reads it as 'categorical'")
+        plans[name] = datetimes.plan(column, name)
+    clashes = sorted({derived for plan in plans.values() for derived in plan.names} & set(names))
+    if clashes:
+        raise ValueError(f"X already has column(s) {clashes}, the names of the calendar features autoclf derives "
+                         "from its datetime column(s); rename those columns")
+    return plans
+
+
+def _column_mismatch(missing: list[str], unexpected: list[str], target: str | None) -> str:
+    """The predict-time message for columns that differ from the fit-time ones: what is missing, what is
+    unexpected, and what to do (drop the target, select the fit-time columns)."""
+    parts = []
+    if missing:
+        parts.append(f"missing {_shown(missing)} ({len(missing)} fit-time column(s) absent from X)")
+    if unexpected:
+        parts.append(f"unexpected {_shown(unexpected)} ({len(unexpected)} column(s) not seen at fit time)")
+    message = "X has different columns than at fit time: " + "; ".join(parts)
+    if target is not None and target in unexpected:
+        message += (f". {target!r} is the name of the target y at fit time: drop the target column from X "
+                    f"(X.drop(columns=[{target!r}]))")
+    if missing:
+        message += ". X needs every fit-time column (model.feature_names_in_)"
+    elif unexpected != [target]:
+        message += ". Select the fit-time columns with X[model.feature_names_in_]"
+    return message
+
+
+def _shown(names: list[str], limit: int = 10) -> str:
+    return str(names[:limit]) + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
 def _string_names(columns: pd.Index) -> list[str]:

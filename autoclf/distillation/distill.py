@@ -71,16 +71,41 @@ class Trial:
 
 def distill(teacher: Any, X: Any, y: Any, student: Any = "auto", augment: str | None = "munge",
             augment_factor: float = 5.0, time_left: float = 60.0, seed: int = 0,
-            min_speedup: float = 10.0) -> StudentClassifier:
+            min_speedup: float = 10.0, onnx: bool = False) -> StudentClassifier:
     """A student fitted to ``teacher`` (a fitted AutoClassifier, or anything with ``predict_proba``,
     ``validator_`` and ``metric_``) on the training data (X, y); see the module docstring.
+
+    ``onnx=True``: the student must export to ONNX (``student.to_onnx``, docs/onnx.md): only exportable
+    families are tried, data an ONNX graph cannot take (text columns) is refused before any work, and the
+    chosen student is exported once, so that a failure shows here rather than at deployment.
 
     Runs with one BLAS/OpenMP thread: on a small shared machine OpenMP spinning makes boosting many times
     slower, and the student is meant to serve on one core anyway."""
     from threadpoolctl import threadpool_limits
 
+    if onnx:
+        student = _exportable(teacher, student)
     with threadpool_limits(limits=1):
-        return _distill(teacher, X, y, student, augment, augment_factor, time_left, seed, min_speedup)
+        model = _distill(teacher, X, y, student, augment, augment_factor, time_left, seed, min_speedup)
+    if onnx:
+        model.to_onnx()  # raises, naming the reason, if this student cannot be exported
+    return model
+
+
+def _exportable(teacher: Any, student: Any) -> Any:
+    """``student`` restricted to the families with an ONNX export; errors for what cannot be exported."""
+    from autoclf.distillation.onnx import EXPORTABLE, onnx_available
+    from autoclf.distillation.onnx_encoder import check_exportable_columns
+
+    if not onnx_available():
+        raise ImportError("distill(onnx=True) needs the onnx extra: pip install 'autoclf[onnx]' (skl2onnx, "
+                          "onnx, onnxruntime)")
+    check_exportable_columns(teacher.validator_.info_, [str(n) for n in teacher.validator_.feature_names_in_])
+    if isinstance(student, str) and student == "auto":
+        return tuple(name for name in FAMILY_ORDER if name in EXPORTABLE)
+    if isinstance(student, str) and student in FAMILIES and student not in EXPORTABLE:
+        raise ValueError(f"onnx=True: the {student!r} student has no ONNX export; choose one of {EXPORTABLE}")
+    return student
 
 
 def _distill(teacher: Any, X: Any, y: Any, student: Any, augment: str | None, augment_factor: float,
@@ -206,6 +231,10 @@ def _select_and_refit(data: _Data, train: np.ndarray, valid: np.ndarray, student
         model = refit.model if refit.model is not None else model
     else:
         logger.info("distill: no time to refit the student on all rows; serving it as fitted on %d rows", len(train))
+    if getattr(data.validator, "datetime_columns_", None):
+        # the student learnt on the teacher's canonical columns (calendar features of each datetime column):
+        # the teacher's validator derives them from the raw columns at predict time
+        model.input_validator_ = data.validator
     model.selection_ = [{"family": _key(t.family), "params": t.params, "alpha": t.alpha, "loss": t.loss,
                          "fit_seconds": t.seconds, "predict_ms_per_row": 1000 * t.predict_seconds_per_row,
                          "chosen": t is best} for t in trials]
@@ -254,9 +283,12 @@ def _close_enough(candidate: Trial, best: Trial, metric: Any) -> bool:
 
 
 def _candidates(student: Any) -> list[Trial]:
-    """Round-robin over families (default configurations first), or the grid of one family."""
+    """Round-robin over families (default configurations first; "auto": all, a tuple: those), or the grid
+    of one family."""
     if isinstance(student, str) and student == "auto":
         families = list(FAMILY_ORDER)
+    elif isinstance(student, tuple):
+        families = list(student)
     elif isinstance(student, str):
         if student not in FAMILIES:
             raise ValueError(f"student must be 'auto', one of {FAMILIES} or a scikit-learn classifier, got "

@@ -65,9 +65,10 @@ class StudentFamily:
         and median-imputed, standardised numerics.
     regresses_probabilities : the model is a regressor whose ``predict`` rows are probability vectors (it
         has no ``classes_``); otherwise ``predict_proba`` gives the columns of ``model.classes_``.
-    onnx : the exporter in ``autoclf.distillation.onnx`` ("sklearn" or "torch"); None when the model
-        cannot be exported faithfully.
-    onnx_float32 : the exported graph takes float32 features (what the model computes in), else float64.
+    onnx : the model's converter in ``autoclf.distillation.onnx_models.CONVERTERS`` ("sklearn", "torch"
+        or "hist_gb"); None when the model cannot be exported faithfully.
+    onnx_float32 : the "sklearn" converter feeds the model float32 features (scikit-learn's trees compare
+        float32 values with float32 thresholds), else float64.
     uses_torch : the model trains with torch (``distill`` imports it before the clock matters).
     """
 
@@ -205,6 +206,7 @@ def _build_estimator(spec: Any, params: dict[str, Any], categorical: np.ndarray,
 # ---------------------------------------------------------------------------------------------- registry
 HIST_GB = StudentFamily(
     "hist_gb", _build_hist_gb, _learn_boosting, cost=2, categories="ordinal", impute=False, scale=False,
+    onnx="hist_gb",
     grid=({"learning_rate": 0.1, "max_iter": 100, "max_leaf_nodes": 31},
           # small and fast: a seventh of the default's tree work at predict, often enough on soft labels
           {"learning_rate": 0.3, "max_iter": 30, "max_leaf_nodes": 15, "min_samples_leaf": 10},
@@ -212,7 +214,7 @@ HIST_GB = StudentFamily(
           {"learning_rate": 0.05, "max_iter": 300, "max_leaf_nodes": 31, "min_samples_leaf": 10},
           {"learning_rate": 0.1, "max_iter": 150, "max_leaf_nodes": 15, "l2_regularization": 1.0}))
 MLP = StudentFamily(
-    "mlp", _build_mlp, _learn_soft_targets, cost=3, onnx="torch", onnx_float32=True, uses_torch=True,
+    "mlp", _build_mlp, _learn_soft_targets, cost=3, onnx="torch", uses_torch=True,
     grid=({"width": 128, "n_layers": 2, "dropout": 0.1, "learning_rate": 1e-3},
           {"width": 256, "n_layers": 3, "dropout": 0.2, "learning_rate": 5e-4},
           {"width": 64, "n_layers": 2, "dropout": 0.0, "learning_rate": 2e-3, "weight_decay": 1e-4}))
@@ -223,8 +225,9 @@ TREE = StudentFamily(
           {"max_depth": 5, "min_samples_leaf": 10}))
 LOGISTIC = StudentFamily("logistic", _build_logistic, _learn_weighted, cost=0, onnx="sklearn",
                          grid=({"C": 1.0}, {"C": 0.1}, {"C": 10.0}))
-#: a user's unfitted scikit-learn classifier, trained on one-hot / standardised features
-ESTIMATOR = StudentFamily("estimator", _build_estimator, _learn_estimator)
+#: a user's unfitted scikit-learn classifier, trained on one-hot / standardised features (exported to ONNX
+#: when skl2onnx converts it)
+ESTIMATOR = StudentFamily("estimator", _build_estimator, _learn_estimator, onnx="sklearn")
 
 #: every student family by name; a new student is one more ``StudentFamily`` here
 STUDENTS: dict[str, StudentFamily] = {family.name: family for family in (HIST_GB, MLP, TREE, LOGISTIC, ESTIMATOR)}

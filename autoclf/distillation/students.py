@@ -81,8 +81,12 @@ class StudentClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def encode(self, X: Any) -> np.ndarray:
-        """The model's input for ``X``: validated, preprocessed, float64 (what the ONNX graph takes)."""
+        """The model's input for ``X``: validated, preprocessed, float64 (what ``to_onnx``'s graph computes
+        from the raw columns before its model)."""
         check_is_fitted(self, "model_")
+        upstream = getattr(self, "input_validator_", None)  # the teacher's, when it derived columns (datetimes)
+        if upstream is not None:
+            X = upstream.transform(X)
         return np.asarray(self.encoder_.transform(self.validator_.transform(X)), dtype=np.float64)
 
     def predict_proba(self, X: Any) -> np.ndarray:
@@ -91,6 +95,13 @@ class StudentClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: Any) -> np.ndarray:
         return self.validator_.decode_target(np.argmax(self.predict_proba(X), axis=1))
+
+    def to_onnx(self, path: Any = None) -> bytes:
+        """This student as one ONNX model, from the raw columns (one input per column) to ``label`` and
+        ``probabilities``; written to ``path`` if given. Needs ``autoclf[onnx]``; see docs/onnx.md."""
+        from autoclf.distillation.onnx import to_onnx
+
+        return to_onnx(self, path)
 
     def _proba_of_encoded(self, Z: np.ndarray) -> np.ndarray:
         proba = student_family(self.family).raw_proba(self.model_, Z, len(self.classes_))

@@ -7,7 +7,8 @@ ensemble: when the search is interrupted or leaves no time to rebuild, the lates
 Each snapshot is also written to ``root/ensemble.json`` and kept in ``history`` for the loss-over-time plot.
 
 Candidates: the ``nbest`` best trials plus the best trial of each classifier family, for diversity
-(a family whose best trial is far down the ranking still gets a chance to be picked).
+(a family whose best trial is far down the ranking still gets a chance to be picked). A weighted fit
+selects and scores with the held-out rows' weights (``RunStore.weights``), as the trials were scored.
 """
 
 from __future__ import annotations
@@ -110,6 +111,7 @@ class EnsembleBuilder:
         #: members refit on all rows by a serve of this fit: a later serve uses the refit models, loads nothing
         self.refitted: set[int] = set()
         self._targets: np.ndarray | None = None
+        self._weights: tuple[np.ndarray | None] | None = None  # read once; (None,) for an unweighted fit
         self._new_since_refresh = 0
         self._last_refresh = self.start
 
@@ -119,6 +121,13 @@ class EnsembleBuilder:
         if self._targets is None:
             self._targets = self.store.targets()
         return self._targets
+
+    @property
+    def weights(self) -> np.ndarray | None:
+        """The row weights aligned with ``targets`` (None: unweighted)."""
+        if self._weights is None:
+            self._weights = (self.store.weights(),)
+        return self._weights[0]
 
     def predictions(self, trial_id: int) -> np.ndarray:
         if trial_id not in self._predictions:
@@ -150,9 +159,9 @@ class EnsembleBuilder:
         else:
             stack = np.stack([self.predictions(r.trial_id) for r in candidates])
             weights = ensemble_selection(stack, self.targets, selection_metric(self.metric, stack.shape[-1]),
-                                         self.ensemble_size, rng=self.seed)
+                                         self.ensemble_size, rng=self.seed, sample_weight=self.weights)
             average = np.tensordot(weights, stack, axes=1)
-            loss = float(self.metric.loss(self.targets, average))
+            loss = float(self.metric.loss(self.targets, average, self.weights))
             keep = np.flatnonzero(weights > 0)
             snapshot = Snapshot(kind, [candidates[i].trial_id for i in keep], [float(weights[i]) for i in keep],
                                 loss, best_single, 0.0)
@@ -280,4 +289,5 @@ def stacking_model(builder: EnsembleBuilder, trial_ids: list[int], n_classes: in
     oof = [builder.predictions(t) for t in trial_ids]
     return StackingEnsemble(list(trial_ids), n_classes=n_classes, passthrough=passthrough,
                             names=[f"trial {t}" for t in trial_ids], metric=builder.metric,
-                            seed=builder.seed).fit(X, builder.targets, oof_predictions=oof, deadline=deadline)
+                            seed=builder.seed).fit(X, builder.targets, oof_predictions=oof, deadline=deadline,
+                                                   sample_weight=builder.weights)

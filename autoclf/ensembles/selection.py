@@ -10,6 +10,8 @@ steps can only make the held-out loss worse, so we return the weights at the low
 
 Losses are computed in a vectorised way for the metrics the search uses most (log loss, binary ROC AUC,
 accuracy): one greedy step scores every candidate at once. Other metrics fall back to ``metric.loss``.
+With row weights (``fit``'s ``sample_weight``), log loss and accuracy stay vectorised as weighted means;
+weighted ROC AUC falls back to ``metric.loss``.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ def ensemble_selection(
     ensemble_size: int = 50,
     n_init: int = 0,
     rng: np.random.Generator | int | None = 0,
+    sample_weight: np.ndarray | None = None,
 ) -> np.ndarray:
     """Weights (non-negative, summing to 1) of the candidates in a greedily selected ensemble.
 
@@ -44,6 +47,7 @@ def ensemble_selection(
     n_init : start from the ``n_init`` best single candidates (sorted initialisation, Caruana's 2004 trick
         against early overfitting of the greedy steps); 0 starts empty.
     rng : breaks ties between equally good candidates (duplicate models), so same seed, same weights.
+    sample_weight : one weight per row of ``targets`` for the loss (None: unweighted).
     """
     stack = np.asarray(predictions, dtype=np.float64)
     targets = np.asarray(targets)
@@ -55,7 +59,9 @@ def ensemble_selection(
         raise ValueError(f"ensemble_size must be at least 1, got {ensemble_size}")
     generator = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
     n_models = stack.shape[0]
-    score = _vectorised_loss(metric, targets, stack.shape[2])
+    if sample_weight is not None and len(sample_weight) != len(targets):
+        raise ValueError(f"sample_weight has {len(sample_weight)} weights, targets {len(targets)} rows")
+    score = _vectorised_loss(metric, targets, stack.shape[2], sample_weight)
 
     single = score(stack)
     counts = np.zeros(n_models, dtype=np.int64)
@@ -84,16 +90,18 @@ def ensemble_selection(
 
 
 def ensemble_loss(predictions: Sequence[np.ndarray] | np.ndarray, weights: np.ndarray, targets: np.ndarray,
-                  metric: Metric) -> float:
-    """Held-out loss of the weighted average of ``predictions``."""
+                  metric: Metric, sample_weight: np.ndarray | None = None) -> float:
+    """Held-out loss of the weighted average of ``predictions`` (rows weighted by ``sample_weight``)."""
     stack = np.asarray(predictions, dtype=np.float64)
     average = np.tensordot(np.asarray(weights, dtype=np.float64), stack, axes=1)
-    return float(metric.loss(np.asarray(targets), average))
+    return float(metric.loss(np.asarray(targets), average, sample_weight))
 
 
-def _vectorised_loss(metric: Metric, targets: np.ndarray, n_classes: int):
+def _vectorised_loss(metric: Metric, targets: np.ndarray, n_classes: int, sample_weight: np.ndarray | None = None):
     """A function (m, n, K) probabilities -> (m,) losses, equal to ``metric.loss`` for each of the m."""
     name = metric.name
+    if sample_weight is not None:
+        return _weighted_loss(metric, targets, np.asarray(sample_weight, dtype=np.float64))
     if name == "log_loss" and not metric.greater_is_better:
         rows = np.arange(len(targets))
 
@@ -126,5 +134,30 @@ def _vectorised_loss(metric: Metric, targets: np.ndarray, n_classes: int):
 
     def generic(stack: np.ndarray) -> np.ndarray:
         return np.array([metric.loss(targets, proba) for proba in stack])
+
+    return generic
+
+
+def _weighted_loss(metric: Metric, targets: np.ndarray, weights: np.ndarray):
+    """``_vectorised_loss`` with row weights: weighted means for log loss and accuracy, ``metric.loss`` else."""
+    total = weights.sum()
+    if metric.name == "log_loss" and not metric.greater_is_better and total > 0:
+        rows = np.arange(len(targets))
+
+        def log_loss(stack: np.ndarray) -> np.ndarray:
+            clipped = np.clip(stack, LOG_LOSS_EPS, 1.0)
+            picked = clipped[:, rows, targets] / clipped.sum(axis=2)
+            return -(np.log(picked) * weights).sum(axis=1) / total
+
+        return log_loss
+    if metric.name == "accuracy" and total > 0:
+
+        def accuracy_loss(stack: np.ndarray) -> np.ndarray:
+            return metric.optimum - ((stack.argmax(axis=2) == targets[None]) * weights).sum(axis=1) / total
+
+        return accuracy_loss
+
+    def generic(stack: np.ndarray) -> np.ndarray:
+        return np.array([metric.loss(targets, proba, weights) for proba in stack])
 
     return generic

@@ -9,7 +9,8 @@ learns from the holdout rows only.
 The level-2 input is the members' log-probabilities (binary: the positive class's log-odds), which a
 regularised logistic regression combines far better than raw probabilities; optionally the original
 numeric features are passed through (imputed, standardised). The regularisation strength is chosen by
-an inner cross-validation on the level-2 rows, which also estimates the stack's held-out loss.
+an inner cross-validation on the level-2 rows, which also estimates the stack's held-out loss. Row weights
+(``fit``'s ``sample_weight``) weight that loss and the level-2 model's training.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 from threadpoolctl import threadpool_limits
 
 from autoclf.metrics import Metric
@@ -75,11 +76,13 @@ class StackingEnsemble(ClassifierMixin, BaseEstimator):
         self.metric = metric
         self.seed = seed
 
-    def fit(self, X, y, oof_predictions: Sequence[np.ndarray] = (), deadline: float | None = None
-            ) -> "StackingEnsemble":
+    def fit(self, X, y, oof_predictions: Sequence[np.ndarray] = (), deadline: float | None = None,
+            sample_weight: np.ndarray | None = None) -> "StackingEnsemble":
         """Fit the level-2 model. ``deadline`` (a time.perf_counter() value): try no further C value once the
-        next one's inner CV would end past it, so a fit at the end of a budget stays on the clock."""
+        next one's inner CV would end past it, so a fit at the end of a budget stays on the clock.
+        ``sample_weight``: row weights for the inner CV's loss and the level-2 model (where it takes them)."""
         y = np.asarray(y)
+        weights = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
         if len(oof_predictions) != len(self.estimators) or not len(self.estimators):
             raise ValueError("need one out-of-fold prediction matrix per member and at least one member")
         self.passthrough_ = _numeric_passthrough(X).fit(X) if self.passthrough else None
@@ -94,14 +97,14 @@ class StackingEnsemble(ClassifierMixin, BaseEstimator):
             warnings.simplefilter("ignore", ConvergenceWarning)
             for index, candidate in enumerate(candidates):
                 started = time.perf_counter()
-                loss = self._inner_cv_loss(candidate, features, y)
+                loss = self._inner_cv_loss(candidate, features, y, weights)
                 if loss < best_loss:
                     best_loss, best_model = loss, candidate
                 late = deadline is not None and time.perf_counter() + 1.5 * (time.perf_counter() - started) > deadline
                 if late and index + 1 < len(candidates):
                     logger.info("stacking: no time for more regularisation strengths after C #%d", index + 1)
                     break
-            self.final_estimator_ = clone(best_model).fit(features, y)
+            self.final_estimator_ = clone(best_model).fit(features, y, **_weight_params(best_model, weights))
         self.estimators_ = list(self.estimators)
         self.names_ = [str(n) for n in self.names] if self.names is not None else [
             f"member {i}" for i in range(len(self.estimators))]
@@ -122,7 +125,8 @@ class StackingEnsemble(ClassifierMixin, BaseEstimator):
         self.estimators_ = list(estimators)
         return self
 
-    def _inner_cv_loss(self, model: Any, features: np.ndarray, y: np.ndarray) -> float:
+    def _inner_cv_loss(self, model: Any, features: np.ndarray, y: np.ndarray,
+                       weights: np.ndarray | None = None) -> float:
         """The metric's loss of ``model``'s inner out-of-fold predictions (how the stack does on new rows)."""
         if self.metric is None:
             return 0.0
@@ -130,9 +134,10 @@ class StackingEnsemble(ClassifierMixin, BaseEstimator):
         cv = StratifiedKFold(n_splits=max(n_splits, 2), shuffle=True, random_state=self.seed)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # rare classes missing from inner folds, convergence
-            inner = cross_val_predict(model, features, y, cv=cv, method="predict_proba")
+            inner = cross_val_predict(model, features, y, cv=cv, method="predict_proba",
+                                      params=_weight_params(model, weights))
         # cross_val_predict's columns are the classes of y, sorted
-        return float(self.metric.loss(y, pad_probabilities(inner, np.unique(y), self.n_classes)))
+        return float(self.metric.loss(y, pad_probabilities(inner, np.unique(y), self.n_classes), weights))
 
     def _features(self, level1: np.ndarray, X) -> np.ndarray:
         if self.passthrough_ is None:
@@ -187,6 +192,16 @@ class StackingEnsemble(ClassifierMixin, BaseEstimator):
 
         lines += [f"{weights[i]:.3f}  {self.names_[i]}: {_short(self.estimators_[i])}" for i in order]
         return "\n".join(lines)
+
+
+def _weight_params(model: Any, weights: np.ndarray | None) -> dict[str, Any]:
+    """``fit``'s keyword for row weights: the final step's for a pipeline; none where the model takes none."""
+    if weights is None:
+        return {}
+    if hasattr(model, "steps"):
+        name, final = model.steps[-1]
+        return {f"{name}__sample_weight": weights} if has_fit_parameter(final, "sample_weight") else {}
+    return {"sample_weight": weights} if has_fit_parameter(model, "sample_weight") else {}
 
 
 def _numeric_passthrough(X: pd.DataFrame):

@@ -5,6 +5,7 @@ Layout::
 
     root/task.joblib                 data, splits, metric, registry: what a worker needs to run a trial
     root/targets.npy                 y at the validation rows (the rows predictions are aligned with)
+    root/weights.npy                 the row weights at those rows (only when fit was given weights)
     root/trials/00007/predictions.npy  held-out probabilities, shape (len(targets), n_classes)
     root/trials/00007/model.joblib     the fitted pipeline (holdout) or its list of fold pipelines (cv)
     root/trials/00007/trial.json       the TrialResult; written last, so its presence marks a complete trial
@@ -39,6 +40,22 @@ class TrialTask:
     splits: list[Split]
     metric: Any  # autoclf.metrics.Metric
     registry: Registry
+    #: one weight per row of X (fit's sample_weight, and sample_weight_val for a user's validation rows): the
+    #: trials train with them where the classifier takes weights and score with them; None: unweighted
+    sample_weight: np.ndarray | None = None
+    #: the rows a refit on "all training rows" uses: None is every row; with a user's validation set (X_val),
+    #: the rows of X only, so the validation rows are never trained on
+    refit_rows: np.ndarray | None = None
+    #: False when only the validation rows were given weights (sample_weight_val): training stays unweighted
+    train_weighted: bool = True
+
+    def weights_at(self, rows: np.ndarray) -> np.ndarray | None:
+        """The weights of ``rows`` for scoring (None for an unweighted fit)."""
+        return None if self.sample_weight is None else self.sample_weight[rows]
+
+    def training_weights_at(self, rows: np.ndarray) -> np.ndarray | None:
+        """The weights of ``rows`` for training (None: train unweighted)."""
+        return self.weights_at(rows) if self.train_weighted else None
 
 
 class RunStore:
@@ -57,13 +74,22 @@ class RunStore:
         self.trials_dir.mkdir(parents=True, exist_ok=True)
         # a failed dump leaves no task that looks complete
         dump_atomic(self.root / "task.joblib", lambda temporary: joblib.dump(task, temporary))
-        np.save(self.root / "targets.npy", task.y[validation_rows(task.splits)])
+        rows = validation_rows(task.splits)
+        _save_atomic(self.root / "targets.npy", task.y[rows])
+        weights = task.weights_at(rows)
+        if weights is not None:
+            _save_atomic(self.root / "weights.npy", weights)
 
     def load_task(self) -> TrialTask:
         return joblib.load(self.root / "task.joblib")
 
     def targets(self) -> np.ndarray:
         return np.load(self.root / "targets.npy")
+
+    def weights(self) -> np.ndarray | None:
+        """The row weights aligned with ``targets()``; None when the fit is unweighted."""
+        path = self.root / "weights.npy"
+        return np.load(path) if path.exists() else None
 
     def write_artifacts(self, trial_id: int, predictions: np.ndarray, model: Any | None) -> None:
         directory = self.trial_dir(trial_id)
@@ -109,6 +135,16 @@ class RunStore:
 
     def remove(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _save_atomic(path: Path, array: np.ndarray) -> None:
+    """``np.save`` through a file object (np.save would add ".npy" to the temporary path's name)."""
+
+    def write(temporary: Path) -> None:
+        with open(temporary, "wb") as handle:
+            np.save(handle, array)
+
+    dump_atomic(path, write)
 
 
 def _json_default(value: Any) -> Any:

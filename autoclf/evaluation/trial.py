@@ -48,7 +48,9 @@ def run_trial(store_root: str, request: TrialRequest) -> dict:
     Components that can stop early (networks) see each fit's share of the time limit through
     ``autoclf.budget.seconds_left()``. A fidelity < 1 (multi-fidelity search) cuts the classifier's
     iterations to that fraction, or, for classifiers without iterations, its training rows; the held-out
-    rows stay whole so losses at every fidelity are comparable.
+    rows stay whole so losses at every fidelity are comparable. A weighted fit (``task.sample_weight``)
+    trains with the training rows' weights (where the classifier takes them: ``ClassifierPipeline.fit``)
+    and scores with the held-out rows' weights.
     """
     assert request.trial_id is not None, "a trial request names its trial"
     config, seed, time_limit, budget = request.config, request.seed, request.time_limit, request.fidelity
@@ -67,14 +69,15 @@ def run_trial(store_root: str, request: TrialRequest) -> dict:
             fit_seconds = FIT_SHARE * remaining / (len(task.splits) - index)
         with warnings.catch_warnings(), trial_deadline(fit_seconds):
             warnings.simplefilter("ignore", ConvergenceWarning)
-            model.fit(task.X.iloc[train], task.y[train])
+            model.fit(task.X.iloc[train], task.y[train], **_weight_params(task.training_weights_at(train)))
             oof[valid] = full_probabilities(model, task.X.iloc[valid], task.info.n_classes)
         models.append(model)
     rows = np.sort(np.concatenate([valid for _, valid in task.splits]))
     predictions = oof[rows]
     targets = task.y[rows]
-    loss = float(task.metric.loss(targets, predictions))
-    score = float(task.metric.score(targets, predictions))
+    weights = task.weights_at(rows)
+    loss = float(task.metric.loss(targets, predictions, weights))
+    score = float(task.metric.score(targets, predictions, weights))
     if not np.isfinite(loss):
         raise ValueError(f"the metric {task.metric.name} gave a non-finite loss")
     fit_seconds = time.perf_counter() - started
@@ -104,14 +107,24 @@ def subsample_rows(rows: np.ndarray, y: np.ndarray, fraction: float, seed: int) 
     return np.sort(np.concatenate(kept))
 
 
+def _weight_params(weights: np.ndarray | None) -> dict[str, Any]:
+    """``fit``'s keyword for the pipeline: none at all for an unweighted fit (the call stays as it was)."""
+    return {} if weights is None else {"sample_weight": weights}
+
+
 def refit(store_root: str, request: TrialRequest) -> ClassifierPipeline:
-    """Fit the configuration on all training rows: the model that serves predictions after the search."""
+    """Fit the configuration on all training rows: the model that serves predictions after the search
+    (with a user's validation set, the rows of X only: ``TrialTask.refit_rows``)."""
     task = load_task(store_root)
+    rows = task.refit_rows
     model = build_pipeline(request.config, task.info, task.registry, random_state=request.seed)
     fit_seconds = None if request.time_limit is None else FIT_SHARE * request.time_limit
     with warnings.catch_warnings(), trial_deadline(fit_seconds):
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(task.X, task.y)
+        if rows is None:
+            model.fit(task.X, task.y, **_weight_params(task.training_weights_at(np.arange(len(task.y)))))
+        else:
+            model.fit(task.X.iloc[rows], task.y[rows], **_weight_params(task.training_weights_at(rows)))
     return model
 
 

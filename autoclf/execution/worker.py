@@ -253,8 +253,8 @@ class Worker:
             broken = _limit_broken(watcher.sample(), memory_limit_mb, elapsed, time_limit, deadline, preparing_since)
             if broken is not None:
                 self.kill()
-                status, error = broken
-                return CallOutcome(status, error=error, seconds=elapsed, peak_memory_mb=watcher.peak_mb)
+                status, message = broken
+                return CallOutcome(status, error=message, seconds=elapsed, peak_memory_mb=watcher.peak_mb)
 
     def _recycle_if_grown(self, watcher: "MemoryWatcher") -> None:
         """Replace a worker that has grown since it was ready by a fresh fork, started at once so that it is

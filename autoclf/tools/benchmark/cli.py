@@ -14,11 +14,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "benchmark", help="compare autoclf, baselines and other AutoML systems on OpenML suites (resumable)",
         description="Each run goes in its own process under budget x 1.25 + slack seconds and a memory limit; "
                     "one result file per run, so the same command resumes. See docs/benchmark.md.")
-    parser.add_argument("--suite", default="quick",
+    parser.add_argument("--suite", default=None,
                         help="quick (data/benchmark_suite.csv on the mirror), race (data/race_suite.csv: 24 data "
                              "sets the meta-database has never seen, the five large ones included), cc18 (study 99), "
-                             "amlb (study 271), an OpenML study id, or a mirror folder (parquet + manifest.csv)")
-    parser.add_argument("--tasks", help="only these tasks of the suite (comma-separated names or OpenML ids)")
+                             "amlb (study 271), an OpenML study id, a mirror folder (parquet + manifest.csv), or "
+                             "openml (the OpenML task ids of --tasks); default: openml when --tasks are all "
+                             "numbers, else quick")
+    parser.add_argument("--tasks", help="OpenML task ids (3,31: each with its official splits), or only these tasks "
+                                         "of --suite (comma-separated names or OpenML data ids)")
     parser.add_argument("--frameworks", default="autoclf,hgb,rf",
                         help="comma-separated: autoclf, autoclf_cold, autoclf_best, autoclf_stacking, "
                              "autoclf_student, autoclf[flag=value;...], hgb, rf, lr, constant, flaml, autogluon, tpot")
@@ -34,6 +37,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--slack", type=float, default=30, help="seconds added to budget x 1.25 for the hard limit")
     parser.add_argument("--max-rows", type=int, default=None, help="skip tasks with more rows")
     parser.add_argument("--mirror", help="the local mirror (default $AUTOCLF_MIRROR or ../shared/datasets)")
+    parser.add_argument("--openml-cache", metavar="PATH",
+                        help="openml-python's cache folder (the one holding org/openml/www): what it holds is read "
+                             "with no network, a read-only one is never written to (default: openml-python's "
+                             "own, $OPENML_CACHE_DIR or ~/.cache/openml)")
     parser.add_argument("--no-metadb-exclusion", action="store_true",
                         help="let autoclf's warm start see the task's own data set in the meta-database (default: "
                              "left out by name and OpenML id, leave-one-out)")
@@ -74,7 +81,8 @@ def run(args: argparse.Namespace) -> None:
     if not runnable:
         raise SystemExit("autoclf benchmark: no framework to run")
     names = [name for name in args.tasks.split(",") if name] if args.tasks else None
-    tasks = resolve_tasks(args.suite, names, mirror=args.mirror, max_rows=args.max_rows)
+    tasks = resolve_tasks(args.suite, names, mirror=args.mirror, max_rows=args.max_rows,
+                          openml_cache=args.openml_cache)
     config = BenchmarkConfig(out=out, frameworks=runnable, budgets=budgets, folds=args.folds, seeds=args.seeds,
                              jobs=args.jobs, parallel=args.parallel, memory_limit_mb=args.memory_limit,
                              slack_s=args.slack, retry_failed=args.retry_failed, pin_cores=not args.no_pin,

@@ -116,6 +116,10 @@ def _run_task(bench_task: BenchTask, pending: list, config: BenchmarkConfig) -> 
     X, y, feature_types = task.load()
     labels = sorted({str(value) for value in y})
     splits = task.splits(max(config.n_splits, config.folds), seed=config.split_seed)[: config.folds]
+    if len(splits) < config.folds:  # an OpenML task's own procedure may have fewer folds (a holdout has one)
+        logger.warning("task %s has %d folds (its OpenML estimation procedure); folds %d-%d skipped", task.name,
+                       len(splits), len(splits), config.folds - 1)
+        pending = [run for run in pending if run[0] < len(splits)]
     # one work folder per runner process: two benchmarks sharing --out (say, the peers on one core and
     # autoclf on the other) deleted each other's task files when one finished a task first
     work = config.out / "work" / f"{slug(task.name)}-{os.getpid()}"
