@@ -19,70 +19,88 @@ from sklearn.utils.validation import check_is_fitted
 
 from autoclf.evaluation.result import TrialResult
 from autoclf.fit_budget import FitBudget
-from autoclf.fit_rules import (
-    check_parameters,
-    usable_cores,
-)
+from autoclf.fit_rules import check_parameters, usable_cores
 from autoclf.fitted_api import FittedModelMixin
 
 logger = logging.getLogger(__name__)
 
 
-
 class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
-    """Finds a strong classification pipeline for tabular data within ``time_left`` seconds.
+    """Finds a strong classification pipeline for tabular data within ``time_left`` seconds (more: docs/api.md).
 
     Parameters
     ----------
-    time_left : wall-clock seconds for the whole ``fit``, from the call to the return.
-    per_run_time_limit : seconds one trial may take (default: a tenth of ``time_left``, but at least 5 s or
-        a third of ``time_left`` if that is less: five CV fits of even a fast model need a few seconds).
-    memory_limit : MB of resident memory one trial may use (None: no limit).
-    n_trials : stop after this many trials (an alternative stopping rule; the clock still applies).
-    metric : a metric name ("auto", "roc_auc", "log_loss", "accuracy", ...) or a scikit-learn scorer;
-        "auto" is ROC AUC for two classes and log loss for more, as in the AutoML Benchmark.
-    resampling : "holdout" (stratified, ``holdout_size`` held out), "cv" (``folds``-fold), or "auto":
-        cross-validation where the budget pays for it (rows x features x classes / 2 under 2 500 per second
-        of time_left, fewer than 100 000 rows: FLAML's rule, counting classes), as a holdout set of small
-        data is too small to choose among many trials without overfitting it; holdout otherwise.
-    multi_fidelity : Hyperband over training budgets (epochs, trees, boosting rounds; a row subsample for
-        models without iterations): many cheap low-budget trials, the promising ones promoted to full
-        budget. Off by default: see experiments/multi_fidelity.py for the measurement.
-    include, exclude : component names (a list, or a dict slot -> names) that restrict the search space.
-    extra_components : Component classes added to the registry for this fit (your own models).
-    initial_configurations : configurations (dicts, partial ones completed with defaults) to evaluate
-        right after the default one, before the optimiser's own proposals (FLAML's starting points).
-    feature_types : override the inferred feature types (dict column -> type, or one type per column).
-    seed : seeds splits, the optimiser and the models; with ``n_trials`` a run is reproducible.
-    n_jobs : trials run at once. 1: one worker process next to this one; k > 1 (or -1: one per core): a
-        Dask LocalCluster of k single-threaded worker processes, started and closed by fit.
-    dask_client : a ``distributed.Client`` of any Dask cluster to run the trials on (then ``n_jobs`` is
-        ignored: every worker thread of the cluster runs trials); autoclf closes nothing it did not open.
-    shared_tmp_folder : with ``dask_client``, True when ``tmp_folder`` is a path every worker can read and
-        write; by default the task data is sent to the workers and results come back through Dask.
-    tmp_folder : where the run store lives (default: a fresh temporary folder).
-    keep_tmp : keep the run store after fit (it is removed otherwise).
-    verbose : 0 silent, 1 a progress bar.
-    ensemble : what fit serves. "selection": greedy ensemble selection with replacement (Caruana et al.)
-        over the stored held-out predictions; "stacking": a regularised logistic regression on the members'
-        out-of-fold probabilities; "best": the single best trial. See experiments/ensembles.py.
-    ensemble_size : greedy selection steps (the ensemble has at most this many distinct members).
-    ensemble_nbest : candidates for the ensemble: this many best trials, plus the best of each classifier
-        family.
-    warm_start : how the meta-database seeds the search. "portfolio" (default): a cost-aware greedy
-        portfolio over the database's dense loss matrix for the fit's metric, ordered for this data by its
-        nearest data sets (meta-features), then each model family's best starting point on those neighbours;
-        it replaces the fixed family defaults, after the space's fast default. "knn": the nearest data sets'
-        best configurations, after the family defaults. "both": the portfolio, then the kNN picks. None: cold
-        start. The data being fitted is never its own neighbour (content and schema hashes). False means None
-        and True the default: scikit-learn's checks set ``warm_start=False``, its name for "do not reuse the
-        previous fit", which autoclf never does anyway. See experiments/warm_start.py.
-    initial_configurations_via_metalearning : how many warm-start configurations seed the search.
-    metadb : path of a meta-database file, or a ``MetaDatabase`` (default: the one shipped in data/).
-    refit : refit the members on all training rows after the search while the clock allows (members not
-        refit serve their trial model: the holdout-trained pipeline, or the average of the fold models).
-        Stacking after holdout never refits: its level-2 model learned the holdout models' outputs. With
-        ``fit(..., X_val=...)`` nothing is refit: the trial models are trained on X, as a refit would be.
+    time_left : float
+        Wall-clock seconds for the whole ``fit``, from the call to the return (at least 5).
+    per_run_time_limit : float or None
+        Seconds one trial may take (None: a tenth of ``time_left``, at least 5 s or a third of ``time_left``).
+    memory_limit : float or None
+        MB of resident memory one trial may use (None: no limit).
+    n_trials : int or None
+        Also stop after this many trials (None: the clock alone stops the search).
+    metric : str or Metric or callable
+        A name ("roc_auc", "log_loss", ...), a Metric or a scikit-learn scorer; "auto": roc_auc (two classes), log_loss.
+    resampling : {"auto", "holdout", "cv"}
+        How trials are scored; "auto" cross-validates where the budget pays for it, holds out otherwise.
+    folds : int
+        Folds of ``resampling="cv"``.
+    holdout_size : float
+        Share of the rows held out by ``resampling="holdout"`` (stratified).
+    multi_fidelity : bool
+        Hyperband over training budgets (epochs, trees, boosting rounds, a row subsample).
+    include, exclude : list or dict or None
+        Component names (a list, or a dict slot -> names) that restrict the search space.
+    extra_components : list of Component classes or None
+        Components added to the registry for this fit (your own models).
+    initial_configurations : list of dict or None
+        Configurations (partial ones completed with defaults) evaluated right after the default one.
+    feature_types : dict or list or None
+        Overrides the inferred feature types (dict column -> type, or one type per column).
+    seed : int
+        Seeds splits, the optimiser and the models; with ``n_trials`` a run is reproducible.
+    n_jobs : int
+        Trials at once: 1, one worker process; k > 1 (or -1, one per core), a local Dask cluster of k workers.
+    dask_client, shared_tmp_folder : distributed.Client or None, bool or None
+        The Dask cluster that runs the trials (``n_jobs`` ignored); True: its workers share ``tmp_folder``.
+    tmp_folder : str or PathLike or None
+        Where the run store lives (None: a fresh temporary folder).
+    keep_tmp : bool
+        Keep the run store after fit (it is removed otherwise).
+    verbose : int
+        0 silent, 1 a progress bar.
+    ensemble : {"selection", "stacking", "best"}
+        What fit serves: greedy ensemble selection, a stacked logistic regression, or the single best trial.
+    ensemble_size, ensemble_nbest : int
+        Selection steps (at most this many distinct members); candidates: this many best trials + each family's best.
+    refit : bool
+        Refit the members on all training rows after the search while the clock allows (never with ``X_val``).
+    warm_start : {"portfolio", "knn", "both"} or None
+        How the meta-database seeds the search (None or False: a cold start; True: "portfolio").
+    initial_configurations_via_metalearning : int
+        How many warm-start configurations seed the search.
+    metadb : str or PathLike or MetaDatabase or None
+        The meta-database (None: the one shipped with autoclf).
+
+    Attributes
+    ----------
+    classes_, n_features_in_, feature_names_in_ : ndarray, int, ndarray
+        The class labels (``predict``'s values), the number of input columns and their names (DataFrame input).
+    validator_ : InputValidator
+        Checks and converts the input of ``predict`` as at fit (``validator_.transform(X)``).
+    metric_, resampling_, configuration_space_ : Metric, str, ConfigurationSpace
+        The fit's metric (``metric`` resolved), the resampling used ("holdout" or "cv") and the space searched.
+    results_, best_trial_ : list of TrialResult, TrialResult
+        Every trial in the order it started; the best successful one.
+    model_, ensemble_ : WeightedEnsemble or StackingEnsemble
+        The served model (the same object under both names).
+    ensemble_weights_, ensemble_loss_, ensemble_kind_ : dict, float, str
+        Weight per trial id (summing to 1), held-out loss and kind ("selection", "stacking", "best") of ``model_``.
+    ensemble_history_, refitted_trials_ : list of Snapshot, list of int
+        The ensembles built during the fit (``plot_ensemble``); the trial ids of members refit on all rows.
+    tmp_folder_, fit_seconds_, interrupted_ : str, float, bool
+        The run store's folder, the fit's wall-clock seconds, and whether a Ctrl-C ended the search early.
+    cv_results_, trajectory_, permutation_importances_, feature_importances_, student_
+        Properties (``cv_results_``, ``trajectory_``), and what ``permutation_importances`` and ``distill`` set.
     """
 
     def __init__(
@@ -147,13 +165,18 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ fit
     def fit(self, X, y, sample_weight=None, X_val=None, y_val=None, sample_weight_val=None) -> "AutoClassifier":
-        """Search under ``time_left`` and serve the best model (docs/api.md, "fit's inputs").
+        """Search under ``time_left`` and serve the best model; returns self (docs/api.md, "fit's inputs").
 
-        sample_weight : one finite weight >= 0 per row of X: every score (trial losses, ensemble selection,
-            the leaderboard) is the weighted metric, and classifiers that take weights train with them.
-        X_val, y_val : a validation set of your own: every trial is scored on exactly these rows (a holdout;
-            ``resampling="cv"`` is refused); the served models are trained on X only, never refit on X_val.
-        sample_weight_val : weights of the X_val rows for the scores (default: each counts once).
+        Parameters
+        ----------
+        X, y : DataFrame or array_like
+            X: the training rows (pandas first-class: mixed types, missing values); y: one class label per row.
+        sample_weight : array_like or None
+            One finite weight >= 0 per row of X: every score is weighted; classifiers that take weights train with them.
+        X_val, y_val : DataFrame or array_like or None
+            Your own validation set: each trial is scored on exactly these rows (not with ``resampling="cv"``), no refit
+        sample_weight_val : array_like or None
+            Weights of the X_val rows in the scores (None: each counts once).
         """
         start = time.perf_counter()
         check_parameters(self)
@@ -352,7 +375,7 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
 
     # -------------------------------------------------------------- predict
     def predict_proba(self, X) -> np.ndarray:
-        """Probabilities, one column per class in ``classes_`` order."""
+        """Class probabilities of each row of X (checked as at fit): one column per class in ``classes_`` order."""
         from autoclf.evaluation.trial import full_probabilities
 
         check_is_fitted(self, "model_")
@@ -360,12 +383,13 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
         return full_probabilities(self.model_, X_canonical, len(self.classes_))
 
     def predict(self, X) -> np.ndarray:
+        """The most probable class of each row of X (checked as at fit), in the labels' own type."""
         codes = np.argmax(self.predict_proba(X), axis=1)
         return self.validator_.decode_target(codes)
 
     # ------------------------------------------------------------ inspection
     def get_configuration_space(self, X, y):
-        """The search space this estimator would search for (X, y), without fitting anything."""
+        """The ConfigurationSpace this estimator would search for (X, y), without fitting anything."""
         from autoclf.configspace.builder import build_configuration_space
         from autoclf.dataset.validator import InputValidator
 

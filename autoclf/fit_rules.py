@@ -4,6 +4,7 @@ the budget and the data (per-trial time limit, resampling)."""
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,10 @@ SLOWNESS_RANGE = (0.5, 4.0)
 
 def check_parameters(model: Any) -> None:
     """Refuse invalid constructor arguments of an AutoClassifier with a clear error, before any work."""
+    if sys.platform == "win32":
+        raise OSError("autoclf's fit runs each trial in a worker process forked from a forkserver, which Windows "
+                      "does not offer: fit on Linux or macOS (on Windows, inside WSL2); a saved model predicts "
+                      "anywhere its libraries install")
     if not isinstance(model.time_left, (int, float)) or not model.time_left > 0:
         raise ValueError(f"time_left must be a positive number of seconds, got {model.time_left!r}")
     if not np.isfinite(model.time_left):

@@ -150,6 +150,7 @@ _BUILT_IN: dict[str, tuple[bool, float, float, Callable, bool]] = {
     "mcc": (True, 1.0, 2.0, partial(_on_labels, "matthews_corrcoef"), False),
 }
 METRIC_NAMES: tuple[str, ...] = ("auto", *_BUILT_IN)
+"""The names ``AutoClassifier(metric=...)`` accepts (or pass a ``Metric`` or a scikit-learn scorer)."""
 
 
 def get_metric(metric: Any, n_classes: int) -> Metric:

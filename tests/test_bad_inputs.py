@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
+from conftest import MIRROR
 from scipy import sparse
 from sklearn.metrics import make_scorer
 
@@ -508,3 +509,14 @@ def test_a_saved_model_carries_its_format_and_refuses_another(mixed_model, tmp_p
     joblib.dump({**saved, "autoclf_version": "0.0.1"}, path)
     with pytest.warns(UserWarning, match="saved by autoclf 0.0.1"):
         AutoClassifier.load(path)
+
+
+def test_fit_on_windows_says_where_it_runs(monkeypatch):
+    """Windows has no forkserver: fit refuses before any work, naming the platforms that run it (it used to fail
+    on an import of fcntl, deep inside)."""
+    import autoclf.fit_rules
+
+    frame = pd.read_parquet(MIRROR / "61_iris.parquet")
+    monkeypatch.setattr(autoclf.fit_rules.sys, "platform", "win32")
+    with pytest.raises(OSError, match="Linux or macOS .*WSL2"):
+        AutoClassifier(time_left=30, n_trials=1).fit(frame.iloc[:, :-1], frame.iloc[:, -1])

@@ -307,3 +307,125 @@ def test_no_student_is_dispatched_by_name():
     found = [f"{path.name}:{number}: {line.strip()}" for path in sorted(package.glob("*.py"))
              for number, line in enumerate(path.read_text().splitlines(), 1) if pattern.search(line)]
     assert found == []
+
+
+# -------------------------------------------------------------------- the fastest student close enough
+def _trial(family, loss, seconds, params=None):
+    from autoclf.distillation.selection import Trial
+
+    return Trial(family, params or {}, loss=loss, predict_seconds=seconds, model=object())
+
+
+def test_the_fastest_student_that_keeps_the_ratio_wins():
+    from autoclf.distillation.selection import choose
+    from autoclf.metrics import get_metric
+
+    auc = get_metric("roc_auc", 2)  # loss = 1 - AUC; the teacher's held-out AUC 0.95
+    trials = [_trial("hist_gb", 0.050, 5e-3), _trial("logistic", 0.070, 1e-3), _trial("tree", 0.055, 1.5e-3),
+              _trial("mlp", 0.057, 1.6e-3)]
+    chosen, kept = choose(trials, auc, teacher_loss=0.05, min_score_ratio=0.99)
+    assert kept and chosen.family == "tree"  # logistic (AUC 0.93) is faster but keeps only 0.979
+    tied = [*trials, _trial("tree", 0.052, 1.6e-3, {"max_depth": 10})]  # within SPEED_TIE: as fast, more accurate
+    assert choose(tied, auc, 0.05, 0.99)[0].params == {"max_depth": 10}
+    assert choose(trials, auc, 0.05, 0.97)[0].family == "logistic"
+    assert choose(trials, auc, 0.05, None)[0].family == "hist_gb"  # no ratio: the most accurate (the twin)
+    # no student keeps the ratio: the most accurate, and the caller is told
+    chosen, kept = choose(trials, auc, teacher_loss=0.0, min_score_ratio=0.999)
+    assert not kept and chosen.family == "hist_gb"
+    # a candidate better than the teacher's held-out estimate raises the bar: different rows, easier ones
+    assert choose([*trials, _trial("mlp", 0.01, 3e-3)], auc, 0.05, 0.99)[0].family == "mlp"
+
+
+def test_score_ratio_reads_the_same_for_scores_and_losses():
+    from autoclf.distillation.selection import score_ratio
+    from autoclf.metrics import get_metric
+
+    assert score_ratio(0.1, 0.05, get_metric("roc_auc", 2)) == pytest.approx(0.9 / 0.95)
+    assert score_ratio(0.25, 0.20, get_metric("log_loss", 3)) == pytest.approx(0.8)  # teacher loss / student's
+    assert score_ratio(0.0, 0.20, get_metric("log_loss", 3)) == np.inf
+
+
+def test_teacher_and_student_are_timed_alike():
+    from sklearn.linear_model import LogisticRegression
+
+    from autoclf.distillation.timing import batch_of, predict_seconds
+
+    X = pd.DataFrame({"a": np.arange(30.0), "b": np.arange(30.0) % 4})
+    model = LogisticRegression().fit(X, X["b"] > 1)
+    calls = []
+
+    class Counting:
+        def predict_proba(self, rows):
+            calls.append(len(rows))
+            return model.predict_proba(rows)
+
+    proba, seconds = predict_seconds(Counting(), batch_of(X, 70), repeats=3)
+    assert proba.shape == (70, 2) and seconds > 0
+    assert calls == [70] * 4  # one warm-up call, then the timed ones, all on the same batch
+    assert batch_of(X, 70)["a"].tolist()[28:32] == [28.0, 29.0, 0.0, 1.0]
+
+
+def test_munge_rows_near_held_out_rows_are_kept_from_the_candidates(credit_g):
+    """The teacher was fitted on the held-out rows: a MUNGE row nearer one of them than any training row
+    would carry its label into the candidates and flatter them; the final refit uses every row."""
+    from autoclf.dataset.validator import InputValidator
+    from autoclf.distillation.augment import nearest_rows
+    from autoclf.distillation.selection import StudentData
+
+    X, y = credit_g
+    validator = InputValidator()
+    frame, codes = validator.fit_transform(X.iloc[:200], y.iloc[:200])
+    assert (nearest_rows(frame, frame, validator.feature_types_) == np.arange(200)).all()
+    new = munge(frame.iloc[:150].reset_index(drop=True), 300, validator.feature_types_, seed=0)
+    nearest = nearest_rows(frame, new, validator.feature_types_)
+    assert nearest.shape == (300,) and nearest.max() < 200
+    held_out = np.zeros(200, dtype=bool)
+    held_out[150:] = True
+    data = StudentData(frame, codes, np.eye(2)[codes], new, np.full((300, 2), 0.5), validator, 2,
+                       selection_aug=~held_out[nearest])
+    assert 0 < (~data.selection_aug).sum() < 300  # some MUNGE rows fell nearest a held-out row
+    selecting = data.training_set(np.arange(150), 0.0, hard=False, selecting=True)[0]
+    final = data.training_set(np.arange(200), 0.0, hard=False, selecting=False)[0]
+    assert len(selecting) == 150 + data.selection_aug.sum() and len(final) == 500
+
+
+def test_min_score_ratio_is_checked(forest_teacher, credit_split):
+    teacher, _ = forest_teacher
+    X, y, _, _ = credit_split
+    for bad in (0, 1.5, "0.99", True):
+        with pytest.raises(ValueError, match=r"min_score_ratio must be a number in \(0, 1\]"):
+            teacher.distill(X, y, min_score_ratio=bad, time_left=5)
+
+
+def test_distill_keeps_the_fastest_student_its_record_shows_close_enough(forest_teacher, credit_split):
+    """On a real teacher: the chosen student is, within SPEED_TIE, the fastest of the candidates whose held-out
+    score keeps the ratio, as its own ``selection_`` records them (losses, ratios, predict seconds)."""
+    from autoclf.distillation.selection import SPEED_TIE
+
+    teacher, _ = forest_teacher
+    X, y, X_test, y_test = credit_split
+    student = teacher.distill(X, y, student="auto", augment_factor=1, time_left=10, min_score_ratio=0.9)
+    record = pd.DataFrame(student.selection_)
+    assert {"loss", "score_ratio", "predict_seconds", "speedup", "chosen"} <= set(record.columns)
+    assert (record["predict_seconds"] > 0).all() and (record["speedup"] > 0).all()
+    chosen = record[record["chosen"]].iloc[0]
+    first = record[(record["family"] == chosen["family"]) & (record["alpha"] == 0)
+                   & (record["params"].map(str) == str(chosen["params"]))].iloc[0]
+    close = record[(record["alpha"] == 0) & (record["score_ratio"] >= 0.9)]
+    assert len(close) and first["predict_seconds"] <= SPEED_TIE * close["predict_seconds"].min()
+    assert roc_auc_score(y_test, student.predict_proba(X_test)[:, 1]) > 0.65
+
+
+@pytest.mark.skipif(not onnx_available(), reason="the onnx extra is not installed: pip install 'autoclf[onnx]'")
+def test_every_grid_configuration_exports_to_onnx(credit_g):
+    """The small students distill now prefers (a one-layer network, 15 shallow boosting rounds) export too."""
+    from autoclf.distillation.selection import GRIDS
+
+    X, y = credit_g
+    X_train, y_train, rows = X.iloc[:200], y.iloc[:200], X.iloc[200:260]
+    for family, grid in GRIDS.items():
+        for params in grid:
+            small = {**params, "max_epochs": 3} if family == "mlp" else params
+            student = StudentClassifier(family, small).fit(X_train, y_train)
+            np.testing.assert_allclose(onnx_predict_proba(student.to_onnx(), rows), student.predict_proba(rows),
+                                       atol=1e-5, err_msg=f"{family} {params}")

@@ -31,9 +31,11 @@ class Registry:
                 seen[component.name] = component
 
     def components(self, slot: str) -> tuple[type[Component], ...]:
+        """The components of ``slot``, in order (none for a slot the registry does not fill)."""
         return tuple(self.slots.get(slot, ()))
 
     def get(self, slot: str, name: str) -> type[Component]:
+        """The component called ``name`` in ``slot``; KeyError when there is none."""
         for component in self.components(slot):
             if component.name == name:
                 return component

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 FeatureType = Literal["numeric", "categorical", "boolean", "text"]
+"""A column's feature type, as ``AutoClassifier(feature_types=...)`` takes it."""
 FEATURE_TYPES: tuple[str, ...] = ("numeric", "categorical", "boolean", "text")
+"""The feature types, as a tuple."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class DatasetInfo:
 
     @property
     def n_features(self) -> int:
+        """Columns of all feature types together."""
         return (
             len(self.numeric_columns)
             + len(self.categorical_columns)
@@ -37,8 +40,10 @@ class DatasetInfo:
 
     @property
     def is_binary(self) -> bool:
+        """Two classes."""
         return self.n_classes == 2
 
     @property
     def min_class_count(self) -> int:
+        """Rows of the rarest class."""
         return min(self.class_counts)

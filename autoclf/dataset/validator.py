@@ -29,21 +29,35 @@ logger = logging.getLogger(__name__)
 class InputValidator(BaseEstimator):
     """Validate training data, infer feature types, encode labels; convert predict-time X the same way.
 
-    Parameters
-    ----------
-    feature_types : None, a dict ``{column: type}`` overriding inference for those columns, or a list with one
-        type per column. Types are ``"numeric"``, ``"categorical"``, ``"boolean"`` and ``"text"``. A datetime
-        column becomes numeric calendar features (``autoclf.dataset.datetimes``) unless typed ``"categorical"``
-        or ``"text"`` here (then its values are read as strings).
-
     pyarrow-backed columns are converted to their numpy-backed equivalents first (``autoclf.dataset.backends``).
 
-    Attributes (after ``fit``): ``feature_names_in_`` (str names of the input columns), ``n_features_in_``,
-    ``feature_types_`` (type of each canonical column, in canonical order: the input columns, each datetime
-    column replaced by its derived columns), ``datetime_columns_`` (input name → :class:`DatetimeColumn`),
-    ``classes_`` (sorted original labels, original dtype), ``info_`` (:class:`DatasetInfo`),
-    ``input_was_dataframe_``, ``column_mapping_`` (str name → original column label), ``target_name_`` (the
-    name of y when it had one, else None).
+    Parameters
+    ----------
+    feature_types : dict or list or None
+        A dict ``{column: type}`` overriding inference for those columns, or a list with one type per column.
+        Types are ``"numeric"``, ``"categorical"``, ``"boolean"`` and ``"text"``. A datetime column becomes
+        numeric calendar features (``autoclf.dataset.datetimes``) unless typed ``"categorical"`` or ``"text"``
+        here (then its values are read as strings).
+
+    Attributes
+    ----------
+    feature_names_in_, n_features_in_ : list of str, int
+        The str names of the input columns, and their number.
+    feature_types_ : dict
+        The type of each canonical column, in canonical order: the input columns, each datetime column replaced
+        by its derived columns.
+    datetime_columns_ : dict
+        Input name -> ``DatetimeColumn`` (the calendar features derived from it).
+    classes_ : ndarray
+        The sorted original labels, in their original dtype.
+    info_ : DatasetInfo
+        Rows, classes, class counts and the columns of each feature type.
+    input_was_dataframe_ : bool
+        Whether X was a DataFrame at fit (columns are then matched by name, else by position).
+    column_mapping_ : dict
+        str name -> original column label.
+    target_name_ : str or None
+        The name of y when it had one.
     """
 
     def __init__(self, feature_types: dict[Any, str] | list[str] | None = None):

@@ -84,22 +84,53 @@ def nearest_neighbours(X: pd.DataFrame, continuous: list, rng: np.random.Generat
     return np.where(first == np.arange(len(X)), second, first)
 
 
-def _distance_matrix(X: pd.DataFrame, continuous: list) -> np.ndarray:
+def nearest_rows(reference: pd.DataFrame, queries: pd.DataFrame,
+                 feature_types: Mapping[str, str] | None = None) -> np.ndarray:
+    """For each row of ``queries``, its nearest row of ``reference``.
+
+    Parameters
+    ----------
+    reference, queries : frames with the same columns.
+    feature_types : column -> type, as for ``munge`` (booleans of a canonical frame are discrete).
+
+    Returns
+    -------
+    numpy.ndarray
+        One index into ``reference`` per query row, in the distance MUNGE uses (standardised numerics,
+        one-hot top categories, both scaled on ``reference``).
+    """
+    from sklearn.neighbors import NearestNeighbors
+
+    if len(reference) == 0:
+        raise ValueError("nearest_rows needs at least one reference row")
+    if len(queries) == 0:
+        return np.zeros(0, dtype=int)
+    both = pd.concat([reference, queries], ignore_index=True)
+    continuous = [name for name in both.columns if _is_continuous(both[name], (feature_types or {}).get(str(name)))]
+    Z = _distance_matrix(both, continuous, scale_rows=len(reference))
+    search = NearestNeighbors(n_neighbors=1).fit(Z[: len(reference)])
+    return search.kneighbors(Z[len(reference):], return_distance=False)[:, 0]
+
+
+def _distance_matrix(X: pd.DataFrame, continuous: list, scale_rows: int | None = None) -> np.ndarray:
     """Numerics standardised with missing at the mean; each discrete column's top categories one-hot,
-    scaled so that a mismatch adds 1 to the squared distance, like one standard deviation."""
+    scaled so that a mismatch adds 1 to the squared distance, like one standard deviation. Means, scales
+    and top categories come from the first ``scale_rows`` rows (None: all)."""
     blocks = []
+    fitted = slice(None) if scale_rows is None else slice(0, scale_rows)
     for name in X.columns:
         column = X[name]
         if name in continuous:
             values = column.to_numpy(dtype=np.float64, na_value=np.nan)
             finite = np.isfinite(values)
-            mean = values[finite].mean() if finite.any() else 0.0
-            std = values[finite].std() if finite.any() else 1.0
+            sample = values[fitted][finite[fitted]]
+            mean = sample.mean() if len(sample) else 0.0
+            std = sample.std() if len(sample) else 1.0
             values = np.where(finite, (values - mean) / (std if std > 1e-12 else 1.0), 0.0)
             blocks.append(values[:, None])
         else:
             codes = column.astype(object).where(column.notna(), "__missing__").astype(str)
-            top = codes.value_counts().index[:MAX_DISTANCE_CATEGORIES]
+            top = codes.iloc[fitted].value_counts().index[:MAX_DISTANCE_CATEGORIES]
             blocks.append((codes.to_numpy()[:, None] == top.to_numpy()[None, :]) / np.sqrt(2.0))
     return np.hstack(blocks).astype(np.float64) if blocks else np.zeros((len(X), 1))
 

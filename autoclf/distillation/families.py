@@ -57,7 +57,8 @@ class StudentFamily:
     build : makes the unfitted model; ``spec`` is the family as the user gave it (the user's classifier for
         "estimator"), the mask flags the ordinal category columns (HistGradientBoosting splits them as such).
     learn : fits the model on hard labels (soft targets None) or soft ones, as the module docstring says.
-    grid : configurations ``distill`` tries, the cheap default first; empty for a family not chosen by name.
+    grid : configurations ``distill`` tries, the smallest (fastest to predict) first; empty for a family not
+        chosen by name.
     cost : rank of the fit cost: ``distill``'s "auto" tries cheaper families first, so a tight clock still
         yields a student.
     categories, impute, scale : the ``FrameEncoder`` settings: trees and boosting take ordinal codes
@@ -204,25 +205,26 @@ def _build_estimator(spec: Any, params: dict[str, Any], categorical: np.ndarray,
 
 
 # ---------------------------------------------------------------------------------------------- registry
+# grids: smallest (fastest to predict) first, so that distill meets the fast ones first and stops growing a
+# family once it predicts slower than a student close enough to the teacher (``selection``)
 HIST_GB = StudentFamily(
     "hist_gb", _build_hist_gb, _learn_boosting, cost=2, categories="ordinal", impute=False, scale=False,
     onnx="hist_gb",
-    grid=({"learning_rate": 0.1, "max_iter": 100, "max_leaf_nodes": 31},
-          # small and fast: a seventh of the default's tree work at predict, often enough on soft labels
-          {"learning_rate": 0.3, "max_iter": 30, "max_leaf_nodes": 15, "min_samples_leaf": 10},
-          {"learning_rate": 0.2, "max_iter": 40, "max_leaf_nodes": 63, "min_samples_leaf": 10},
-          {"learning_rate": 0.05, "max_iter": 300, "max_leaf_nodes": 31, "min_samples_leaf": 10},
-          {"learning_rate": 0.1, "max_iter": 150, "max_leaf_nodes": 15, "l2_regularization": 1.0}))
+    grid=({"learning_rate": 0.3, "max_iter": 15, "max_leaf_nodes": 8, "min_samples_leaf": 10},
+          {"learning_rate": 0.2, "max_iter": 40, "max_leaf_nodes": 15, "min_samples_leaf": 10},
+          {"learning_rate": 0.1, "max_iter": 100, "max_leaf_nodes": 31},
+          {"learning_rate": 0.05, "max_iter": 300, "max_leaf_nodes": 31, "min_samples_leaf": 10}))
 MLP = StudentFamily(
     "mlp", _build_mlp, _learn_soft_targets, cost=3, onnx="torch", uses_torch=True,
-    grid=({"width": 128, "n_layers": 2, "dropout": 0.1, "learning_rate": 1e-3},
-          {"width": 256, "n_layers": 3, "dropout": 0.2, "learning_rate": 5e-4},
-          {"width": 64, "n_layers": 2, "dropout": 0.0, "learning_rate": 2e-3, "weight_decay": 1e-4}))
+    grid=({"width": 32, "n_layers": 1, "dropout": 0.0, "learning_rate": 3e-3},
+          {"width": 64, "n_layers": 2, "dropout": 0.0, "learning_rate": 2e-3, "weight_decay": 1e-4},
+          {"width": 128, "n_layers": 2, "dropout": 0.1, "learning_rate": 1e-3},
+          {"width": 256, "n_layers": 3, "dropout": 0.2, "learning_rate": 5e-4}))
 TREE = StudentFamily(
     "tree", _build_tree, _learn_regression, cost=1, categories="ordinal", impute=True, scale=False,
     regresses_probabilities=True, onnx="sklearn", onnx_float32=True,
-    grid=({"max_depth": 8, "min_samples_leaf": 5}, {"max_depth": 14, "min_samples_leaf": 3},
-          {"max_depth": 5, "min_samples_leaf": 10}))
+    grid=({"max_depth": 6, "min_samples_leaf": 10}, {"max_depth": 10, "min_samples_leaf": 5},
+          {"max_depth": 14, "min_samples_leaf": 3}))
 LOGISTIC = StudentFamily("logistic", _build_logistic, _learn_weighted, cost=0, onnx="sklearn",
                          grid=({"C": 1.0}, {"C": 0.1}, {"C": 10.0}))
 #: a user's unfitted scikit-learn classifier, trained on one-hot / standardised features (exported to ONNX

@@ -9,23 +9,37 @@ from __future__ import annotations
 
 import os
 import tempfile
-import time
 from typing import Any
 
 import joblib
 import numpy as np
 import pandas as pd
 
+from autoclf.distillation.timing import batch_of, predict_seconds
+
 #: predict calls timed per batch size; the median is reported (robust to a busy machine)
 REPEATS = {1: 30, 1000: 5}
 
 
 def distillation_report(teacher: Any, student: Any, X_test: Any, y_test: Any) -> pd.DataFrame:
-    """One row each for "teacher" and "student": ``score`` (the teacher's metric), ``accuracy``,
-    ``latency_ms_batch_1`` and ``latency_ms_per_row_batch_1000`` (median predict_proba time per row) and
-    ``size_mb`` (pickled with joblib); ``frame.attrs`` holds the ratios (student / teacher score,
-    speed-ups, size ratio). Timed on one BLAS/OpenMP thread: a serving process per core, and numbers
-    that do not depend on how busy the other cores are."""
+    """Teacher vs student on test data: score, accuracy, predict latency, size.
+
+    Parameters
+    ----------
+    teacher : the fitted AutoClassifier (its ``metric_`` scores both).
+    student : a fitted student (``teacher.distill(...)``), with the teacher's classes.
+    X_test, y_test : held-out rows and their labels.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row each for "teacher" and "student": ``score`` (the teacher's metric), ``accuracy``,
+        ``latency_ms_batch_1`` and ``latency_ms_per_row_batch_1000`` (median predict_proba time per row,
+        warm, one BLAS/OpenMP thread: ``autoclf.distillation.timing``) and ``size_mb`` (pickled with
+        joblib). ``frame.attrs`` holds ``metric``, ``score_ratio`` (student / teacher score, teacher /
+        student for a loss: above 1 means the student is better), ``speedup_batch_1``,
+        ``speedup_batch_1000`` and ``size_ratio``.
+    """
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1):
@@ -60,17 +74,21 @@ def _report(teacher: Any, student: Any, X_test: Any, y_test: Any) -> pd.DataFram
 
 
 def predict_seconds_per_row(model: Any, X: pd.DataFrame, batch: int) -> float:
-    """Median seconds per row of ``predict_proba`` on a batch of ``batch`` rows (rows of X, repeated if
-    X is smaller), after one untimed warm-up call (lazy imports, a network's first build)."""
-    index = np.arange(batch) % len(X)
-    rows = X.iloc[index].reset_index(drop=True)
-    model.predict_proba(rows)
-    times = []
-    for _ in range(REPEATS.get(batch, 5)):
-        started = time.perf_counter()
-        model.predict_proba(rows)
-        times.append(time.perf_counter() - started)
-    return float(np.median(times)) / batch
+    """Median seconds per row of ``predict_proba`` on one batch.
+
+    Parameters
+    ----------
+    model : anything with ``predict_proba``.
+    X : the rows; the batch is its first ``batch`` rows, repeated in order when X is shorter.
+    batch : rows per call.
+
+    Returns
+    -------
+    float
+        Seconds per row, timed as ``autoclf.distillation.timing.predict_seconds`` times (warm, one thread,
+        median of ``REPEATS[batch]`` calls), so teacher and student are measured alike.
+    """
+    return predict_seconds(model, batch_of(X, batch), REPEATS.get(batch, 5))[1] / batch
 
 
 def size_on_disk(model: Any) -> int:

@@ -145,6 +145,7 @@ class StackingEnsemble(ClassifierMixin, BaseEstimator):
         return np.hstack([level1, self.passthrough_.transform(X)])
 
     def predict_proba(self, X) -> np.ndarray:
+        """The level-2 model's probabilities for canonical X (``validator_.transform(X)``)."""
         check_is_fitted(self, "final_estimator_")
         level1 = []
         for estimator in self.estimators_:
@@ -168,6 +169,7 @@ class StackingEnsemble(ClassifierMixin, BaseEstimator):
         return pad_probabilities(proba, self.final_estimator_.classes_, self.n_classes)
 
     def predict(self, X) -> np.ndarray:
+        """The most probable class code of each row of canonical X."""
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
     def member_weights(self) -> np.ndarray:
@@ -183,6 +185,7 @@ class StackingEnsemble(ClassifierMixin, BaseEstimator):
         return shares / shares.sum() if shares.sum() > 0 else np.full(n, 1.0 / n)
 
     def describe(self) -> str:
+        """The level-2 model, then one line per member by its share of the coefficients, largest first."""
         weights = self.member_weights()
         order = np.argsort(-weights, kind="stable")
         final = self.final_estimator_[-1] if hasattr(self.final_estimator_, "steps") else self.final_estimator_

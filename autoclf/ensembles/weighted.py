@@ -52,6 +52,7 @@ class WeightedEnsemble(ClassifierMixin, BaseEstimator):
         return self
 
     def predict_proba(self, X) -> np.ndarray:
+        """The weighted average of the members' probabilities for canonical X (``validator_.transform(X)``)."""
         check_is_fitted(self, "estimators_")
         total = np.zeros((_n_rows(X), self.n_classes))
         for weight, estimator in zip(self.weights_, self.estimators_):
@@ -60,6 +61,7 @@ class WeightedEnsemble(ClassifierMixin, BaseEstimator):
         return total
 
     def predict(self, X) -> np.ndarray:
+        """The most probable class code of each row of canonical X."""
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
     def describe(self) -> str:

@@ -40,9 +40,11 @@ class TrialResult:
 
     @property
     def ok(self) -> bool:
+        """The trial succeeded (it has a loss of its own)."""
         return self.status == SUCCESS
 
     def to_dict(self) -> dict[str, Any]:
+        """The fields as a JSON-ready dict (the run store's trial.json)."""
         return asdict(self)
 
     @property
@@ -52,6 +54,7 @@ class TrialResult:
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> "TrialResult":
+        """The record from ``to_dict``'s form (also one written before ``budget`` was renamed ``fidelity``)."""
         values = dict(values)
         if "budget" in values:  # a record written before the rename
             values["fidelity"] = values.pop("budget")

@@ -59,6 +59,7 @@ class Candidate:
 
     @property
     def family(self) -> str:
+        """The classifier the configuration chooses."""
         return str(self.config.get("classifier:__choice__"))
 
 
@@ -79,10 +80,12 @@ class MetaDatabase:
     # ---------------------------------------------------------------- views
     @property
     def configurations(self) -> list[dict[str, Any]]:
+        """The candidates' configurations, in matrix row order."""
         return [candidate.config for candidate in self.candidates]
 
     @property
     def metrics(self) -> list[str]:
+        """The metrics that have a loss matrix, sorted."""
         return sorted(self.losses)
 
     def without(self, exclude: Sequence[str | int | None]) -> "MetaDatabase":
@@ -137,6 +140,7 @@ class MetaDatabase:
 
     # ------------------------------------------------------------------- io
     def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready form ``save`` writes and ``from_dict`` reads."""
         return {
             "schema_version": self.schema_version,
             "space_hash": self.space_hash,
@@ -155,6 +159,7 @@ class MetaDatabase:
         }
 
     def save(self, path: str | Path) -> None:
+        """Write the database as JSON (gzip-compressed when ``path`` ends in .gz)."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
@@ -166,6 +171,7 @@ class MetaDatabase:
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> "MetaDatabase":
+        """The database from ``to_dict``'s form; MetaDatabaseError for another schema version or a malformed one."""
         version = raw.get("schema_version")
         if version != SCHEMA_VERSION:
             raise MetaDatabaseError(f"meta-database schema version {version!r}, this autoclf reads {SCHEMA_VERSION}: "

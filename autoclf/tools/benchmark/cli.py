@@ -44,6 +44,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--no-metadb-exclusion", action="store_true",
                         help="let autoclf's warm start see the task's own data set in the meta-database (default: "
                              "left out by name and OpenML id, leave-one-out)")
+    parser.add_argument("--students", metavar="STUDENT",
+                        help="after each autoclf run, distil a student (auto, or a family: hist_gb, mlp, tree, "
+                             "logistic) and record its test score, the teacher's and both predict times; the "
+                             "summary gets a distillation table")
+    parser.add_argument("--student-time", type=float, default=60,
+                        help="seconds each distillation may take, on top of --time-left (default 60)")
     parser.add_argument("--retry-failed", action="store_true", help="run again the runs that failed")
     parser.add_argument("--report-only", action="store_true", help="only rebuild the reports from --out")
     parser.add_argument("--pair", help="the two frameworks of the scatter plot (default: the first two)")
@@ -69,6 +75,7 @@ def run(args: argparse.Namespace) -> None:
     try:
         frameworks = parse_frameworks(args.frameworks)
         budgets = [float(part) for part in str(args.time_left).split(",") if part]
+        _check_students(args.students, args.student_time)
     except ValueError as error:
         raise SystemExit(f"autoclf benchmark: {error}") from None
     runnable = []
@@ -86,13 +93,25 @@ def run(args: argparse.Namespace) -> None:
     config = BenchmarkConfig(out=out, frameworks=runnable, budgets=budgets, folds=args.folds, seeds=args.seeds,
                              jobs=args.jobs, parallel=args.parallel, memory_limit_mb=args.memory_limit,
                              slack_s=args.slack, retry_failed=args.retry_failed, pin_cores=not args.no_pin,
-                             metadb_exclusion=not args.no_metadb_exclusion)
+                             metadb_exclusion=not args.no_metadb_exclusion, students=args.students,
+                             student_time_s=args.student_time)
     out.mkdir(parents=True, exist_ok=True)
     write_config(config, tasks)
+    distilled = f"; students: {args.students} ({args.student_time:g} s each)" if args.students else ""
     print(f"{len(tasks)} tasks x {args.folds} folds x {len(budgets)} budgets x {len(runnable)} frameworks x "
-          f"{args.seeds} seeds; results in {out}")
+          f"{args.seeds} seeds{distilled}; results in {out}")
     results = run_benchmark(tasks, config)
     _report(write_reports(results, out, pair=pair))
+
+
+def _check_students(students: str | None, seconds: float) -> None:
+    """``--students`` names "auto" or a student family; ``--student-time`` is a positive number of seconds."""
+    from autoclf.distillation.families import FAMILIES
+
+    if students is not None and students not in ("auto", *FAMILIES):
+        raise ValueError(f"--students {students}: use auto or one of {', '.join(FAMILIES)}")
+    if not 0 < seconds < float("inf"):
+        raise ValueError(f"--student-time must be a positive number of seconds, got {seconds:g}")
 
 
 def _report(paths: list[Path]) -> None:

@@ -3,7 +3,9 @@
 Run as a script (``python fit_worker.py job.json``), never imported by the runner: it must work under
 another interpreter too (a peer installed in its own environment, which has no autoclf), so it imports
 only the standard library, numpy, pandas and, lazily, the framework it fits. The parent process holds the
-labels of the test rows and scores the probabilities; this process never sees them.
+labels of the test rows and scores the probabilities; this process never sees them. When the job asks for
+``students``, an autoclf teacher is distilled here after its predict (``distil_student``), and teacher and
+student are timed alike on the test rows.
 """
 
 from __future__ import annotations
@@ -42,6 +44,9 @@ def main(job_path: str) -> int:
         record["predict_s"] = time.perf_counter() - start
         np.save(out.with_suffix(".npy"), proba)
         record.update(classes=[str(label) for label in classes], info=info, version=_version(job["kind"]))
+        if job.get("students"):  # the teacher is the fitted AutoClassifier whose predict_proba was returned
+            record["student"] = distil_student(getattr(predict, "__self__", None), X, y, X_test, job,
+                                               out.with_name("student.npy"))
     except Exception as error:  # recorded, imputed in summaries; the traceback goes to stderr for the log
         traceback.print_exc()
         record = {"status": CRASHED, "error": f"{type(error).__name__}: {error}"[:500]}
@@ -128,6 +133,47 @@ def fit_autoclf(X: pd.DataFrame, y: pd.Series, job: dict) -> Fitted:
         info["student"] = type(student).__name__
         return student.predict_proba, list(getattr(student, "classes_", model.classes_)), info
     return model.predict_proba, list(model.classes_), info
+
+
+def distil_student(teacher: Any, X: pd.DataFrame, y: pd.Series, X_test: pd.DataFrame, job: dict,
+                   proba_path: Path) -> dict[str, Any]:
+    """Distil the fitted teacher and time teacher and student alike on the test rows.
+
+    Parameters
+    ----------
+    teacher : the fitted AutoClassifier (anything else is recorded as a failure).
+    X, y : the training rows, passed to ``teacher.distill``.
+    X_test : the test features; each model predicts them in one call, warm, one thread, median of 5
+        (``autoclf.distillation.timing``).
+    job : the run's job; ``students`` is ``distill``'s ``student``, ``student_time`` its ``time_left``.
+    proba_path : where the student's test probabilities go (the parent scores them).
+
+    Returns
+    -------
+    dict
+        ``status`` ("success" or "crashed" with ``error``: the teacher's result stands either way),
+        ``distill_s``, ``teacher_predict_s``, ``student_predict_s``, ``classes``, the chosen ``family`` and
+        ``params``, and ``validation_score_ratio`` (the ratio ``distill`` saw on its held-out rows).
+    """
+    try:
+        if not hasattr(teacher, "distill"):
+            raise TypeError(f"students are distilled from an AutoClassifier, not {type(teacher).__name__}")
+        from autoclf.distillation.timing import predict_seconds
+
+        started = time.perf_counter()
+        student = teacher.distill(X, y, student=job["students"], time_left=float(job["student_time"]))
+        distill_s = time.perf_counter() - started
+        teacher_s = predict_seconds(teacher, X_test)[1]
+        proba, student_s = predict_seconds(student, X_test)
+        np.save(proba_path, np.asarray(proba, dtype=float))
+        chosen: dict[str, Any] = next((c for c in getattr(student, "selection_", []) if c["chosen"]), {})
+        return {"status": SUCCESS, "distill_s": distill_s, "teacher_predict_s": teacher_s,
+                "student_predict_s": student_s, "classes": [str(label) for label in student.classes_],
+                "family": str(chosen.get("family", type(student).__name__)), "params": chosen.get("params", {}),
+                "validation_score_ratio": chosen.get("score_ratio")}
+    except Exception as error:  # the teacher's run stands; the student's failure is recorded beside it
+        traceback.print_exc()
+        return {"status": CRASHED, "error": f"{type(error).__name__}: {error}"[:500]}
 
 
 def fit_flaml(X: pd.DataFrame, y: pd.Series, job: dict) -> Fitted:

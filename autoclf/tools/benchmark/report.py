@@ -14,7 +14,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from autoclf.tools.benchmark import scoring
+from autoclf.tools.benchmark import scoring, students
 
 #: two main-metric values closer than this count as a tie in wins/ties/losses
 TIE_TOLERANCE = 1e-3
@@ -86,7 +86,8 @@ def friedman_p(oriented: pd.DataFrame) -> float:
 
 
 def summary_markdown(results: pd.DataFrame) -> str:
-    """The markdown summary: one section per budget, then the run statistics."""
+    """The markdown summary: one section per budget, the distilled students (``--students``), then the run
+    statistics and the failures."""
     lines = ["# Benchmark summary", ""]
     n_tasks, frameworks = results["task"].nunique(), sorted(results["framework"].unique())
     budgets = ", ".join(f"{budget:g}" for budget in sorted(results["budget"].unique()))
@@ -96,6 +97,7 @@ def summary_markdown(results: pd.DataFrame) -> str:
               "as the AutoML Benchmark. Failed runs are imputed with the constant predictor and marked *.", ""]
     for budget in sorted(results["budget"].unique()):
         lines += _budget_section(results, budget)
+    lines += students.summary_lines(results)
     lines += ["## Runs", "", _markdown(_run_statistics(results), ".3g"), ""]
     failures = results[results["failed"]]
     if not failures.empty:

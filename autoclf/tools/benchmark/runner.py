@@ -1,12 +1,14 @@
 """The benchmark loop: every (task, fold, budget, framework, seed) once, each in its own limited process.
 
 Resumable by construction: each run writes one JSON file, named by its key, when it ends (ok or not); a
-run whose file exists is not repeated (``retry_failed`` repeats the failed ones). Stopping a benchmark
-and starting it again with the same command therefore loses at most the runs in flight.
+run whose file exists is not repeated (``retry_failed`` repeats the failed ones; with ``students``, an
+autoclf run recorded without a student runs again). Stopping a benchmark and starting it again with the
+same command therefore loses at most the runs in flight.
 
 The parent process loads each task once through ``autoclf.tools.sources``, writes the fold's train rows and test
 features to parquet for the worker, and keeps the test labels to score the probabilities the worker
-returns: a framework never sees the labels it is scored on.
+returns: a framework never sees the labels it is scored on. With ``students``, each autoclf run also
+distils a student in its worker, scored here the same way beside its teacher (``students``).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ import pandas as pd
 
 from autoclf.evaluation.atomic import write_json_atomic
 from autoclf.evaluation.result import Status
-from autoclf.tools.benchmark import scoring
+from autoclf.tools.benchmark import scoring, students
 from autoclf.tools.benchmark.frameworks import Framework
 from autoclf.tools.benchmark.isolation import INTERRUPTED, run_limited
 from autoclf.tools.benchmark.tasks import BenchTask
@@ -68,10 +70,42 @@ class BenchmarkConfig:
     #: leave-one-out for autoclf's warm start: the task's data set (by name and OpenML id) is left out of the
     #: meta-database, with the candidates only its own search found, so no run sees its own data's results
     metadb_exclusion: bool = True
+    #: distil a student after each autoclf run: "auto" or a family name (``distill(student=...)``), None: none
+    students: str | None = None
+    #: seconds each student's distillation may take, on top of the run's budget
+    student_time_s: float = 60.0
 
-    def time_limit(self, budget: float) -> float:
-        """The hard limit of a run: budget x 1.25 + slack (process start and imports included)."""
-        return budget * 1.25 + self.slack_s
+    def time_limit(self, budget: float, framework: Framework | None = None) -> float:
+        """The hard limit of a run in seconds.
+
+        Parameters
+        ----------
+        budget : the run's ``time_left``.
+        framework : the run's framework (None: as one that distils no student).
+
+        Returns
+        -------
+        float
+            budget x 1.25 + slack (process start and imports included), plus ``student_time_s`` x 1.25 +
+            slack when ``framework`` distils a student (the predict timings included).
+        """
+        extra = self.student_time_s * 1.25 + self.slack_s if framework is not None and self.distils(framework) else 0.0
+        return budget * 1.25 + self.slack_s + extra
+
+    def distils(self, framework: Framework) -> bool:
+        """Whether runs of ``framework`` distil a student.
+
+        Parameters
+        ----------
+        framework : a framework of this benchmark.
+
+        Returns
+        -------
+        bool
+            True when students are asked for and ``framework`` is an autoclf teacher (not the
+            ``distill=true`` variant, whose prediction already is a student).
+        """
+        return bool(self.students) and framework.kind == "autoclf" and not framework.params.get("distill")
 
 
 def slug(text: str) -> str:
@@ -105,8 +139,12 @@ def _pending(task: str, config: BenchmarkConfig) -> list[tuple[int, float, Frame
             for framework in config.frameworks:
                 for seed in range(config.seeds):
                     path = result_path(config.out, task, framework, budget, fold, seed)
-                    if path.exists() and not (config.retry_failed and json.loads(path.read_text())["failed"]):
-                        continue
+                    if path.exists():
+                        done = json.loads(path.read_text())
+                        # a run recorded before students were asked for runs again, to get its student
+                        lacks_student = config.distils(framework) and not done.get("student_status")
+                        if not lacks_student and not (config.retry_failed and done["failed"]):
+                            continue
                     runs.append((fold, budget, framework, seed))
     return runs
 
@@ -166,14 +204,16 @@ def _run_one(bench_task: BenchTask, run: tuple, context: dict, config: Benchmark
            "test": str(fold_dir / "test.parquet"), "target": TARGET, "feature_types": context["feature_types"],
            "budget": budget, "jobs": config.jobs, "seed": seed, "work_dir": str(run_dir),
            "output": str(run_dir / "result.json"),
+           "students": config.students if config.distils(framework) else None,
+           "student_time": config.student_time_s,
            "metadb_exclude": [task.name, str(task.openml_id)] if config.metadb_exclusion else []}
     (run_dir / "job.json").write_text(json.dumps(job, default=str))
     command = [framework.python, str(WORKER), str(run_dir / "job.json")]
     with context["cores"].take() as cores:
         if cores:
             command = ["taskset", "-c", ",".join(map(str, cores)), *command]
-        outcome = run_limited(command, config.time_limit(budget), config.memory_limit_mb, run_dir / "log.txt",
-                              env=_environment(framework, config.jobs), stop=context["stop"])
+        outcome = run_limited(command, config.time_limit(budget, framework), config.memory_limit_mb,
+                              run_dir / "log.txt", env=_environment(framework, config.jobs), stop=context["stop"])
     if outcome.status == INTERRUPTED:  # Ctrl-C: nothing truncated is recorded; a resume runs it again
         shutil.rmtree(run_dir, ignore_errors=True)
         raise KeyboardInterrupt(f"{task.name} {framework.name}: interrupted")
@@ -189,12 +229,13 @@ def _run_one(bench_task: BenchTask, run: tuple, context: dict, config: Benchmark
         "error": worker.get("error", ""), "fit_s": worker.get("fit_s", np.nan),
         "predict_s": worker.get("predict_s", np.nan), "wall_s": outcome.wall_s,
         "peak_memory_mb": outcome.peak_memory_mb, "peak_pss_mb": round(outcome.peak_pss_mb, 1),
-        "time_limit_s": config.time_limit(budget),
+        "time_limit_s": config.time_limit(budget, framework),
         "memory_limit_mb": config.memory_limit_mb, "jobs": config.jobs, "version": worker.get("version", ""),
         "info": json.dumps(worker.get("info", {}), default=str), "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "cores": ",".join(map(str, cores)), "load_average": os.getloadavg()[0],
     }
     record["over_budget_s"] = record["fit_s"] - budget if np.isfinite(record["fit_s"]) else np.nan
+    proba = None
     if record["status"] == Status.SUCCESS:
         proba = scoring.align(np.load(run_dir / "result.npy"), worker["classes"], labels)
         record.update(scoring.score(y_test, proba, labels), imputed=False)
@@ -205,6 +246,10 @@ def _run_one(bench_task: BenchTask, run: tuple, context: dict, config: Benchmark
     record["failed"] = record["status"] != Status.SUCCESS
     record["score"] = record[record["metric"]]
     record["constant_score"] = scoring.constant_scores(y_train, y_test, labels)[record["metric"]]
+    if job["students"]:  # a run that ended before its student says why in the student's fields too
+        student = worker.get("student") or {"status": Status.CRASHED, "error": f"the run ended {record['status']}"}
+        record.update(students.record_fields(student, proba, run_dir / "student.npy", y_test, labels,
+                                             record["metric"], record["score"]))
     path = result_path(config.out, task.name, framework, budget, fold, seed)
     path.parent.mkdir(parents=True, exist_ok=True)
     if record["failed"]:

@@ -54,6 +54,48 @@ def score(y_true: np.ndarray, proba: np.ndarray, labels: list[str]) -> dict[str,
     return scores
 
 
+def auc_any(y_true: np.ndarray, proba: np.ndarray, labels: list[str]) -> float:
+    """ROC AUC on any task: a ratio of two models' AUC reads the same on every task, which a ratio of log
+    losses does not.
+
+    Parameters
+    ----------
+    y_true : the test labels (as strings).
+    proba : probabilities aligned to ``labels`` (``align``).
+    labels : the task's labels.
+
+    Returns
+    -------
+    float
+        ROC AUC for two classes, one-vs-rest macro AUC for more; NaN when a class is missing from ``y_true``.
+    """
+    y_true = np.asarray(y_true).astype(str)
+    if len(labels) == 2:
+        return score(y_true, proba, labels)["auc"]
+    if set(y_true) != set(labels):
+        return float("nan")
+    return float(roc_auc_score(y_true, proba, multi_class="ovr", average="macro", labels=labels))
+
+
+def ratio(metric: str, student: float, teacher: float) -> float:
+    """How much of the teacher's score the student keeps.
+
+    Parameters
+    ----------
+    metric : a name of ``METRICS``; ``LOWER_IS_BETTER`` ones are losses.
+    student, teacher : their values of ``metric``.
+
+    Returns
+    -------
+    float
+        student / teacher for a score, teacher / student for a loss (above 1: the student is better); NaN
+        where the divisor is not positive.
+    """
+    if metric in LOWER_IS_BETTER:
+        return teacher / student if student > 0 else float("nan")
+    return student / teacher if teacher > 0 else float("nan")
+
+
 def constant_scores(y_train: np.ndarray, y_test: np.ndarray, labels: list[str]) -> dict[str, float]:
     """Scores of the class-prior predictor: what a failed run is imputed with (as the AMLB does)."""
     y_train = np.asarray(y_train).astype(str)

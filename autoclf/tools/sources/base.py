@@ -41,14 +41,17 @@ class Task:
 
     @property
     def X(self) -> pd.DataFrame:
+        """The features (loaded on first use)."""
         return self.load()[0]
 
     @property
     def y(self) -> pd.Series:
+        """The labels (loaded on first use)."""
         return self.load()[1]
 
     @property
     def feature_types(self) -> dict[str, str] | None:
+        """The source's feature type per column, for ``AutoClassifier(feature_types=...)`` (None: inferred)."""
         return self.load()[2]
 
     def splits(self, folds: int = 10, seed: int = 0) -> list[Split]:
