@@ -9,7 +9,6 @@ import logging
 import os
 import time
 from collections.abc import Callable, Sequence
-from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
@@ -326,26 +325,9 @@ class AutoClassifier(FittedModelMixin, ClassifierMixin, BaseEstimator):
 
     def _runner(self, store, warm: list[str]):
         """Where trials run: one worker process, or Dask (``n_jobs`` > 1 or a ``dask_client``)."""
+        from autoclf.execution.choice import trial_runner
 
-        from autoclf.execution.runner import SerialRunner
-        from autoclf.execution.worker import RECYCLE_GROWTH_MB, Worker
-
-        # a worker holds the task's data once it ran a trial: growth by that much is not worth a new worker
-        task_mb = (store.root / "task.joblib").stat().st_size / 2**20
-        recycle_growth_mb = max(RECYCLE_GROWTH_MB, 3 * task_mb)
-
-        @contextmanager
-        def serial():
-            with Worker(n_threads=1, warm=warm, recycle_growth_mb=recycle_growth_mb) as worker:
-                yield SerialRunner(worker, str(store.root))
-
-        n_jobs = self._n_jobs()
-        if self.dask_client is None and n_jobs == 1:
-            return serial()
-        from autoclf.execution.dask_runner import DaskRunner
-
-        return DaskRunner(store, n_workers=n_jobs, memory_limit_mb=self.memory_limit, client=self.dask_client,
-                          shared_store=self.shared_tmp_folder, warm=warm)
+        return trial_runner(store, warm, self._n_jobs(), self.dask_client, self.memory_limit, self.shared_tmp_folder)
 
     def _n_jobs(self) -> int:
         return usable_cores() if self.n_jobs == -1 else int(self.n_jobs)
