@@ -135,7 +135,10 @@ def main() -> None:
             if not path(n, v, b, s).exists()]
     started = time.perf_counter()
     if jobs and not args.report_only:
-        with ProcessPoolExecutor(args.workers, mp_context=mp.get_context("spawn"), max_tasks_per_child=1) as pool:
+        from autoclf.execution.worker import exit_when_gone  # a killed run leaves no fit behind
+
+        with ProcessPoolExecutor(args.workers, mp_context=mp.get_context("spawn"), max_tasks_per_child=1,
+                                 initializer=exit_when_gone, initargs=(os.getpid(),)) as pool:
             futures = {pool.submit(run_one, n, v, b, s, args.metadb, str(path(n, v, b, s))): (n, v, b, s)
                        for n, v, b, s in jobs}
             for future in as_completed(futures):
