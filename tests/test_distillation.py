@@ -429,3 +429,44 @@ def test_every_grid_configuration_exports_to_onnx(credit_g):
             student = StudentClassifier(family, small).fit(X_train, y_train)
             np.testing.assert_allclose(onnx_predict_proba(student.to_onnx(), rows), student.predict_proba(rows),
                                        atol=1e-5, err_msg=f"{family} {params}")
+
+
+def test_a_plain_numeric_frame_skips_the_validators_column_by_column_work(vehicle, credit_g):
+    """The student's fast path (wide numeric data: the validator's per-column work outweighs a small model)
+    gives exactly what the validator's path gives, infinities and missing values included."""
+    X, y = vehicle
+    X = X.astype(np.float64).assign(count=np.arange(len(X)) % 7)  # an int column too
+    for family in ("logistic", "hist_gb"):
+        student = StudentClassifier(family, {"max_iter": 5} if family == "hist_gb" else {}).fit(X.iloc[:400],
+                                                                                               y.iloc[:400])
+        rows = X.iloc[400:460].copy()
+        rows.iloc[0, 0], rows.iloc[1, 2] = np.inf, np.nan
+        fast = student._plain_numeric(rows)
+        assert fast is not None and np.isnan(fast[0, 0])
+        slow = np.asarray(student.encoder_.transform(student.validator_.transform(rows)), dtype=np.float64)
+        np.testing.assert_array_equal(student.encode(rows), slow)
+        assert student._plain_numeric(rows[rows.columns[::-1]]) is None  # reordered: the validator's path, and
+        with pytest.raises(ValueError, match="fit-time columns in a different order"):  # its message
+            student.predict_proba(rows[rows.columns[::-1]])
+    X_mixed, y_mixed = credit_g
+    mixed = StudentClassifier("logistic").fit(X_mixed.iloc[:200], y_mixed.iloc[:200])
+    assert mixed._plain_numeric(X_mixed.iloc[200:220]) is None  # categorical columns: the validator's path
+
+
+def test_a_users_student_without_sample_weight_learns_hard_and_soft_labels(vehicle):
+    """A user's classifier whose fit takes no sample_weight: hard labels as they are, soft ones by their argmax
+    (it used to crash on hard labels: the weights were passed all the same)."""
+    from sklearn.neighbors import KNeighborsClassifier
+
+    X, y = vehicle
+    hard = StudentClassifier(KNeighborsClassifier(5)).fit(X, y)
+    assert hard.score(X, y) > 0.7
+    codes = np.array([list(hard.classes_).index(label) for label in y])
+    soft = np.eye(len(hard.classes_))[codes] * 0.8 + 0.05  # rows sum to 1 with 4 classes
+    assert StudentClassifier(KNeighborsClassifier(5)).fit(X, y, soft_labels=soft).score(X, y) > 0.7
+
+
+def test_estimator_is_not_a_family_name(vehicle):
+    X, y = vehicle
+    with pytest.raises(ValueError, match="student family must be one of"):
+        StudentClassifier("estimator").fit(X, y)

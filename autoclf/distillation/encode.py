@@ -100,6 +100,26 @@ class FrameEncoder(TransformerMixin, BaseEstimator):
             blocks.append(self.text_.transform(frame[list(self.info.text_columns)]))
         return np.hstack(blocks) if blocks else np.zeros((len(frame), 0))
 
+    def transform_numeric(self, values: np.ndarray) -> np.ndarray:
+        """``transform`` of a frame of numeric columns only, given as its float64 values in ``numeric_``
+        order (missing as NaN): what the student's fast path for plain numeric frames calls.
+
+        Parameters
+        ----------
+        values : (n_rows, len(numeric_)) float64 values.
+
+        Returns
+        -------
+        numpy.ndarray
+            The same matrix ``transform`` gives for the frame of those values.
+        """
+        check_is_fitted(self, "median_")
+        if self.kept_ or self.text_ is not None or values.shape[1] != len(self.numeric_):
+            raise ValueError("transform_numeric takes the numeric columns of an encoder that has nothing else")
+        if self.impute:
+            values = np.where(np.isnan(values), self.median_, values)
+        return (values - self.mean_) / self.scale_
+
     def categorical_mask(self, n_columns: int) -> np.ndarray:
         """Which output columns are ordinal category codes (for HistGradientBoosting's categorical splits)."""
         mask = np.zeros(n_columns, dtype=bool)

@@ -165,8 +165,8 @@ def _learn_soft_targets(model: Any, Z: np.ndarray, codes: np.ndarray, targets: n
 def _learn_estimator(model: Any, Z: np.ndarray, codes: np.ndarray, targets: np.ndarray | None,
                      weight: np.ndarray, n_classes: int) -> Any:
     """A user's classifier: the weighted expansion when its fit takes sample_weight, else the argmax."""
-    if targets is not None and "sample_weight" not in inspect.signature(model.fit).parameters:
-        return model.fit(Z, np.argmax(targets, axis=1))
+    if "sample_weight" not in inspect.signature(model.fit).parameters:  # hard labels, or soft ones' argmax
+        return model.fit(Z, codes if targets is None else np.argmax(targets, axis=1))
     return _weighted(_plain_fit, model, Z, codes, targets, weight)
 
 
@@ -240,7 +240,7 @@ FAMILIES: tuple[str, ...] = tuple(name for name, family in STUDENTS.items() if f
 def student_family(spec: Any) -> StudentFamily:
     """The family of ``spec``: a name in ``STUDENTS``, or any classifier (``fit`` and ``predict_proba``)."""
     if isinstance(spec, str):
-        if spec in STUDENTS:
+        if spec in STUDENTS and spec != ESTIMATOR.name:  # "estimator": a classifier object's family, no name
             return STUDENTS[spec]
     elif hasattr(spec, "fit") and hasattr(spec, "predict_proba"):
         return ESTIMATOR

@@ -11,7 +11,7 @@ from autoclf.execution.worker import RECYCLE_GROWTH_MB, Worker
 
 
 def trial_runner(store: Any, warm: list[str], n_jobs: int, dask_client: Any = None,
-                 memory_limit_mb: float | None = None, shared_store: str | None = None) -> AbstractContextManager:
+                 memory_limit_mb: float | None = None, shared_store: Any = None) -> AbstractContextManager:
     """A context manager yielding the runner: serial (one worker) for ``n_jobs`` 1 and no ``dask_client``,
     else a DaskRunner (a LocalCluster of ``n_jobs`` workers, or the user's client)."""
     if dask_client is None and n_jobs == 1:
