@@ -221,6 +221,24 @@ def test_the_shipped_database_matches_the_current_space():
     assert len(shipped.datasets) >= 20
 
 
+def test_the_shipped_database_warm_starts_quietly_with_a_portfolio():
+    """The shipped database, half-measured while its matrix fills, gives a portfolio without numpy warnings (a
+    candidate measured on none of the nearest data sets once warned "Mean of empty slice" in every fit)."""
+    import warnings
+
+    from autoclf.metalearning import compute_metafeatures
+    from autoclf.metalearning.warmstart import warm_start_configurations
+    from autoclf.optimization.initial_design import FAMILY_DEFAULTS
+
+    X, y = load_mirror("54_vehicle.parquet")
+    space = AutoClassifier().get_configuration_space(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warm = warm_start_configurations(load_database(), compute_metafeatures(X, y), space, "portfolio", 25,
+                                         exclude=["vehicle"], metric_name="log_loss", families=FAMILY_DEFAULTS)
+    assert warm.replaces_defaults and len(warm.configs) >= 10
+
+
 @pytest.mark.slow
 def test_cli_parses_metadb_rebuild_and_prints_info(tiny_db, capsys):
     from autoclf.cli import build_parser, main

@@ -19,6 +19,7 @@ database data set is excluded too), and a caller (the benchmark) can exclude mor
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -136,7 +137,8 @@ def portfolio_configurations(database: MetaDatabase, space: Any, n: int, metric_
     present = {str(config["classifier:__choice__"]) for config in chosen}
     scaled = normalised_losses(losses)
     columns = nearest or list(range(len(database.datasets)))
-    with np.errstate(all="ignore"):
+    with warnings.catch_warnings():  # a candidate measured on none of the neighbours: NaN, skipped below
+        warnings.simplefilter("ignore", RuntimeWarning)
         near_loss = np.nanmean(scaled[:, columns], axis=1) if scaled.size else np.zeros(0)
     starts = []
     for family in families:
