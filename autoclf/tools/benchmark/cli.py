@@ -15,8 +15,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         description="Each run goes in its own process under budget x 1.25 + slack seconds and a memory limit; "
                     "one result file per run, so the same command resumes. See docs/benchmark.md.")
     parser.add_argument("--suite", default=None,
-                        help="quick (data/benchmark_suite.csv on the mirror), race (data/race_suite.csv: 24 data "
-                             "sets the meta-database has never seen, the five large ones included), cc18 (study 99), "
+                        help="quick (data/benchmark_suite.csv on the mirror), race (data/race_suite.csv: 23 data "
+                             "sets, each left out of the meta-database for its own run, the five large ones "
+                             "included), cc18 (study 99), "
                              "amlb (study 271), an OpenML study id, a mirror folder (parquet + manifest.csv), or "
                              "openml (the OpenML task ids of --tasks); default: openml when --tasks are all "
                              "numbers, else quick")
