@@ -62,6 +62,14 @@ class Metric:
         value = self.score(y_true, proba, sample_weight)
         return float(self.optimum - value) if self.greater_is_better else float(value)
 
+    def row_losses(self, y_true: Any, proba: Any) -> np.ndarray | None:
+        """Each row's share of ``loss`` for the metrics that are a mean over rows (log loss, accuracy), so a
+        bootstrap can resample rows without calling the metric again; None for the others (ROC AUC, F1, ...)."""
+        function = _ROW_LOSSES.get(self.name)
+        if function is None or self.function is not _BUILT_IN[self.name][3]:
+            return None
+        return function(*_check_inputs(y_true, proba))
+
 
 def _check_inputs(y_true: Any, proba: Any) -> tuple[np.ndarray, np.ndarray]:
     y_true = np.asarray(y_true)
@@ -122,6 +130,13 @@ def _log_loss(y, proba, sample_weight=None):
     return log_loss(y, clipped, labels=np.arange(proba.shape[1]), **_weighted(sample_weight))
 
 
+def _log_loss_rows(y: np.ndarray, proba: np.ndarray) -> np.ndarray:
+    """Each row's log loss, clipped and renormalised as ``_log_loss`` does."""
+    clipped = np.clip(proba, LOG_LOSS_EPS, 1.0)
+    clipped /= clipped.sum(axis=1, keepdims=True)
+    return -np.log(clipped[np.arange(len(y)), y.astype(int)])
+
+
 def _average_precision(y, proba, sample_weight=None):
     from sklearn.metrics import average_precision_score
 
@@ -148,6 +163,11 @@ _BUILT_IN: dict[str, tuple[bool, float, float, Callable, bool]] = {
     "f1": (True, 1.0, 1.0, partial(_on_labels, "f1_score", zero_division=0), True),
     "average_precision": (True, 1.0, 1.0, _average_precision, True),
     "mcc": (True, 1.0, 2.0, partial(_on_labels, "matthews_corrcoef"), False),
+}
+#: per-row losses of the built-in metrics that are means over rows (``Metric.row_losses``)
+_ROW_LOSSES: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
+    "log_loss": lambda y, proba: _log_loss_rows(y, proba),
+    "accuracy": lambda y, proba: (proba.argmax(axis=1) != y).astype(float),
 }
 METRIC_NAMES: tuple[str, ...] = ("auto", *_BUILT_IN)
 """The names ``AutoClassifier(metric=...)`` accepts (or pass a ``Metric`` or a scikit-learn scorer)."""

@@ -336,6 +336,39 @@ def test_the_fastest_student_that_keeps_the_ratio_wins():
     assert choose([*trials, _trial("mlp", 0.01, 3e-3)], auc, 0.05, 0.99)[0].family == "mlp"
 
 
+def test_a_candidate_close_only_by_row_noise_is_not_kept():
+    """Two fast candidates keep 0.995 of the best one's held-out log loss: one is slightly worse on every row
+    (temperature), the other better on some rows and worse on others (noise). Judged on the paired bootstrap
+    bound, only the steady one keeps 0.993; the noisy one, faster, would have won on its point estimate."""
+    from autoclf.distillation.confidence import resampled_losses
+    from autoclf.distillation.selection import Trial, choose, pessimistic_loss, score_ratio
+    from autoclf.metrics import get_metric
+
+    metric = get_metric("log_loss", 3)
+    rng = np.random.default_rng(1)
+    codes = rng.integers(0, 3, 600)
+    logits = rng.normal(size=(600, 3))
+    logits[np.arange(600), codes] += 2
+    noise = rng.normal(size=(600, 3))
+
+    def candidate(family, scores, seconds):
+        proba = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
+        return Trial(family, {}, loss=metric.loss(codes, proba), predict_seconds=seconds, model=object(),
+                     resampled=resampled_losses(metric, codes, proba))
+
+    best, steady, noisy = candidate("mlp", logits, 3e-3), candidate("tree", 0.99 * logits, 2e-3), \
+        candidate("logistic", logits + 0.1 * noise, 1e-3)
+    trials = [best, steady, noisy]
+    for trial in (steady, noisy):
+        assert score_ratio(trial.loss, best.loss, metric) == pytest.approx(0.995, abs=1e-3)
+    assert pessimistic_loss(best, trials) == best.loss  # the best is judged on its own estimate
+    assert pessimistic_loss(steady, trials) - steady.loss < 0.2 * (pessimistic_loss(noisy, trials) - noisy.loss)
+    chosen, kept = choose(trials, metric, teacher_loss=np.inf, min_score_ratio=0.993)
+    assert kept and chosen is steady
+    plain = [Trial(t.family, {}, loss=t.loss, predict_seconds=t.predict_seconds, model=object()) for t in trials]
+    assert choose(plain, metric, np.inf, 0.993)[0].family == "logistic"  # without resamples: the point estimate
+
+
 def test_score_ratio_reads_the_same_for_scores_and_losses():
     from autoclf.distillation.selection import score_ratio
     from autoclf.metrics import get_metric
@@ -398,20 +431,23 @@ def test_min_score_ratio_is_checked(forest_teacher, credit_split):
 
 
 def test_distill_keeps_the_fastest_student_its_record_shows_close_enough(forest_teacher, credit_split):
-    """On a real teacher: the chosen student is, within SPEED_TIE, the fastest of the candidates whose held-out
-    score keeps the ratio, as its own ``selection_`` records them (losses, ratios, predict seconds)."""
+    """On a real teacher: the chosen student is, within SPEED_TIE, the fastest of the candidates whose
+    pessimistic held-out score keeps the ratio, as its own ``selection_`` records them (losses, ratios, predict
+    seconds); the pessimistic ratio never exceeds the plain one."""
     from autoclf.distillation.selection import SPEED_TIE
 
     teacher, _ = forest_teacher
     X, y, X_test, y_test = credit_split
     student = teacher.distill(X, y, student="auto", augment_factor=1, time_left=10, min_score_ratio=0.9)
     record = pd.DataFrame(student.selection_)
-    assert {"loss", "score_ratio", "predict_seconds", "speedup", "chosen"} <= set(record.columns)
+    assert {"loss", "score_ratio", "pessimistic_score_ratio", "predict_seconds", "speedup",
+            "chosen"} <= set(record.columns)
+    assert (record["pessimistic_score_ratio"] <= record["score_ratio"] + 1e-12).all()
     assert (record["predict_seconds"] > 0).all() and (record["speedup"] > 0).all()
     chosen = record[record["chosen"]].iloc[0]
     first = record[(record["family"] == chosen["family"]) & (record["alpha"] == 0)
                    & (record["params"].map(str) == str(chosen["params"]))].iloc[0]
-    close = record[(record["alpha"] == 0) & (record["score_ratio"] >= 0.9)]
+    close = record[(record["alpha"] == 0) & (record["pessimistic_score_ratio"] >= 0.9)]
     assert len(close) and first["predict_seconds"] <= SPEED_TIE * close["predict_seconds"].min()
     assert roc_auc_score(y_test, student.predict_proba(X_test)[:, 1]) > 0.65
 

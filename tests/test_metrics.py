@@ -95,6 +95,18 @@ def test_worst_loss_bounds_confidently_wrong_predictions(vehicle_outputs):
     assert np.isfinite(get_metric("log_loss", 4).worst_loss)
 
 
+@pytest.mark.parametrize("outputs", ["diabetes", "vehicle_outputs"])
+def test_row_losses_average_to_the_loss_where_the_metric_is_a_mean(request, outputs):
+    y, proba = request.getfixturevalue(outputs)
+    wrong = np.eye(proba.shape[1])[(y + 1) % proba.shape[1]]  # zeros where the truth is: clipped alike
+    for probabilities in (proba, wrong):
+        for name in ("log_loss", "accuracy"):
+            metric = get_metric(name, proba.shape[1])
+            rows = metric.row_losses(y, probabilities)
+            assert rows.shape == y.shape and rows.mean() == pytest.approx(metric.loss(y, probabilities))
+    assert get_metric("roc_auc", proba.shape[1]).row_losses(y, proba) is None  # not a mean over rows
+
+
 def test_auto_selection():
     assert get_metric("auto", 2).name == "roc_auc"
     assert get_metric("auto", 3).name == "log_loss" and not get_metric("auto", 3).greater_is_better

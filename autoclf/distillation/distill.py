@@ -89,8 +89,9 @@ def distill(teacher: Any, X: Any, y: Any, student: Any = "auto", augment: str | 
     Returns
     -------
     StudentClassifier
-        Fitted; ``selection_`` lists every candidate (held-out loss, score ratio, fit and predict seconds,
-        speed-up over the teacher on the same rows, which one was chosen).
+        Fitted; ``selection_`` lists every candidate (held-out loss, score ratio, the pessimistic score
+        ratio the choice was made on, fit and predict seconds, speed-up over the teacher on the same rows,
+        which one was chosen).
 
     Runs with one BLAS/OpenMP thread: on a small shared machine OpenMP spinning makes boosting many times
     slower, and the student is meant to serve on one core anyway.

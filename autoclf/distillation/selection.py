@@ -6,7 +6,9 @@ student's score over the teacher's, or the teacher's loss over the student's for
 the ratio ``distillation_report`` and ``autoclf benchmark --students`` report). Candidates within
 ``SPEED_TIE`` of the fastest such one count as equally fast (timing noise), and the most accurate of them
 wins. When none keeps the ratio, the most accurate candidate wins (said in a warning): accuracy first when
-the tolerance cannot be met.
+the tolerance cannot be met. "Keeps" is judged on a pessimistic loss (``confidence.paired_bound``: the most
+accurate candidate's loss plus about one standard error of how much worse the candidate is on bootstrap
+resamples of the held-out rows), so the fastest candidate passes on evidence, not on row noise in its favour.
 
 The teacher's score is its own held-out estimate (``ensemble_loss_``: the served ensemble on the search's
 holdout or out-of-fold rows), or the best candidate's held-out score when that is better: the two come from
@@ -29,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from autoclf.distillation.confidence import paired_bound, resampled_losses
 from autoclf.distillation.families import FAMILIES, STUDENTS
 from autoclf.distillation.students import StudentClassifier
 from autoclf.distillation.timing import predict_seconds
@@ -51,7 +54,8 @@ TRUE_LABEL_WEIGHT = 0.5
 
 @dataclass
 class Trial:
-    """One candidate student: what it was, its held-out loss, the seconds its fit took, its predict time."""
+    """One candidate student: what it was, its held-out loss (and its losses on the bootstrap resamples of
+    ``confidence.resampled_losses``), the seconds its fit took, its predict time."""
 
     family: Any
     params: dict[str, Any]
@@ -60,6 +64,7 @@ class Trial:
     seconds: float = 0.0
     predict_seconds: float = math.inf
     model: Any = field(default=None, repr=False)
+    resampled: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
 
 
 @dataclass
@@ -167,12 +172,24 @@ def choose(trials: list[Trial], metric: Any, teacher_loss: float,
     most_accurate = min(done, key=lambda t: t.loss)
     if min_score_ratio is None:
         return most_accurate, True
-    reference = reference_loss(done, teacher_loss)
-    close = [t for t in done if score_ratio(t.loss, reference, metric) >= min_score_ratio]
+    close = _close(done, metric, teacher_loss, min_score_ratio)
     if not close:
         return most_accurate, False
     fastest = min(t.predict_seconds for t in close)
     return min((t for t in close if t.predict_seconds <= SPEED_TIE * fastest), key=lambda t: t.loss), True
+
+
+def pessimistic_loss(trial: Trial, trials: list[Trial]) -> float:
+    """``trial``'s loss as ``choose`` judges it: ``confidence.paired_bound`` against the most accurate of
+    ``trials`` (those with a model); its plain held-out loss when it is that candidate or has no resamples."""
+    best = min((t for t in trials if t.model is not None), key=lambda t: t.loss)
+    return paired_bound(trial.loss, trial.resampled, best.loss, best.resampled)
+
+
+def _close(done: list[Trial], metric: Any, teacher_loss: float, min_score_ratio: float) -> list[Trial]:
+    """The candidates (with a model) whose pessimistic loss keeps ``min_score_ratio`` of the reference."""
+    reference = reference_loss(done, teacher_loss)
+    return [t for t in done if score_ratio(pessimistic_loss(t, done), reference, metric) >= min_score_ratio]
 
 
 def candidates(student: Any) -> list[Trial]:
@@ -226,7 +243,8 @@ def select_and_refit(data: StudentData, train: np.ndarray, valid: np.ndarray, st
     StudentClassifier
         The kept candidate (tried again on targets mixed with the true labels, kept if that scores better),
         refit on all rows when the clock allows. ``selection_`` lists every candidate: family, params,
-        alpha, loss, score_ratio, fit_seconds, predict_seconds, speedup, chosen.
+        alpha, loss, score_ratio, pessimistic_score_ratio (what ``choose`` judged), fit_seconds,
+        predict_seconds, speedup, chosen.
     """
     trials = _search(data, train, valid, candidates(student), metric, deadline, seed, hard, teacher_loss,
                      min_score_ratio)
@@ -245,10 +263,13 @@ def select_and_refit(data: StudentData, train: np.ndarray, valid: np.ndarray, st
         if mixed.model is not None and mixed.loss < best.loss:
             best = mixed
     reference = reference_loss(trials, teacher_loss)
+    done = [t for t in trials if t.model is not None]
+    bounds = {id(t): pessimistic_loss(t, done) if t.model is not None else math.inf for t in trials}
     for trial in trials:
-        logger.info("student %s %s alpha=%.1f: held-out %s loss %.4f (score ratio %.4f), fit %.1f s, predict "
-                    "%.2f ms%s", _key(trial.family), trial.params, trial.alpha, metric.name, trial.loss,
-                    score_ratio(trial.loss, reference, metric), trial.seconds, 1000 * trial.predict_seconds,
+        logger.info("student %s %s alpha=%.1f: held-out %s loss %.4f (score ratio %.4f, pessimistic %.4f), fit "
+                    "%.1f s, predict %.2f ms%s", _key(trial.family), trial.params, trial.alpha, metric.name,
+                    trial.loss, score_ratio(trial.loss, reference, metric),
+                    score_ratio(bounds[id(trial)], reference, metric), trial.seconds, 1000 * trial.predict_seconds,
                     "" if trial is not best else " (chosen)")
     model = best.model
     if len(valid) and time.perf_counter() + REFIT_RESERVE * best.seconds < deadline:
@@ -262,7 +283,9 @@ def select_and_refit(data: StudentData, train: np.ndarray, valid: np.ndarray, st
         # the teacher's validator derives them from the raw columns at predict time
         model.input_validator_ = data.validator
     model.selection_ = [{"family": _key(t.family), "params": t.params, "alpha": t.alpha, "loss": t.loss,
-                         "score_ratio": score_ratio(t.loss, reference, metric), "fit_seconds": t.seconds,
+                         "score_ratio": score_ratio(t.loss, reference, metric),
+                         "pessimistic_score_ratio": score_ratio(bounds[id(t)], reference, metric),
+                         "fit_seconds": t.seconds,
                          "predict_seconds": t.predict_seconds, "speedup": teacher_seconds / t.predict_seconds,
                          "chosen": t is best} for t in trials]
     return model
@@ -304,10 +327,8 @@ def _kept_so_far(trials: list[Trial], metric: Any, teacher_loss: float, min_scor
 
 def _fastest_close(trials: list[Trial], metric: Any, teacher_loss: float, min_score_ratio: float) -> float:
     """Predict seconds of the fastest candidate so far that keeps the ratio (inf: none does yet)."""
-    reference = reference_loss(trials, teacher_loss)
-    return min((t.predict_seconds for t in trials
-                if t.model is not None and score_ratio(t.loss, reference, metric) >= min_score_ratio),
-               default=math.inf)
+    done = [t for t in trials if t.model is not None]
+    return min((t.predict_seconds for t in _close(done, metric, teacher_loss, min_score_ratio)), default=math.inf)
 
 
 def _run(trial: Trial, data: StudentData, train: np.ndarray, valid: np.ndarray, metric: Any, deadline: float,
@@ -326,6 +347,7 @@ def _run(trial: Trial, data: StudentData, train: np.ndarray, valid: np.ndarray, 
         if len(valid):
             proba = model.predict_proba(data.frame.iloc[valid])
             trial.loss = metric.loss(data.codes[valid], proba)
+            trial.resampled = resampled_losses(metric, data.codes[valid], proba)
             trial.predict_seconds = predict_seconds(model, timing_rows(data.frame, valid))[1]
     except Exception as error:  # noqa: BLE001 - one failing candidate must not end the distillation
         logger.warning("student %s %s failed: %s", _key(trial.family), trial.params, error)
