@@ -19,6 +19,13 @@ logger = logging.getLogger(__name__)
 
 #: the fallback learns from at most this many rows (a random sample): it must cost well under a second
 FALLBACK_ROWS = 5000
+#: ... and at most this many columns (a random subset of the usable ones)
+FALLBACK_COLUMNS = 100
+#: its work per boosting iteration, rows x columns x trees (one per class when there are more than two), is
+#: kept under this: fbis.wc (2 000 columns, 17 classes) once spent 28 s of a 30 s fit on a 5 000-row fallback
+FALLBACK_CELLS = 1_000_000
+#: fewer rows than this are not taken to meet FALLBACK_CELLS (many classes: the work may exceed it)
+FALLBACK_MIN_ROWS = 200
 #: boosting iterations of the fallback: HistGradientBoosting's default learning rate, a short run
 FALLBACK_ITERATIONS = 30
 FALLBACK_NAME = "fallback"
@@ -43,6 +50,15 @@ def fit_fallback(X: Any, y: np.ndarray, seed: int) -> tuple[Any, float]:
         logger.info("fallback boosting failed (%s: %s); the fallback is the class prior", type(error).__name__, error)
         model = _prior(X, y)
     return model, time.perf_counter() - started
+
+
+def sample_shape(n_rows: int, n_columns: int, n_classes: int) -> tuple[int, int]:
+    """(rows, columns) the fallback learns from: at most FALLBACK_ROWS and FALLBACK_COLUMNS, and fewer rows
+    where rows x columns x trees would pass FALLBACK_CELLS (never below FALLBACK_MIN_ROWS)."""
+    trees = 1 if n_classes <= 2 else n_classes
+    columns = min(n_columns, FALLBACK_COLUMNS)
+    rows = min(n_rows, FALLBACK_ROWS, max(FALLBACK_MIN_ROWS, FALLBACK_CELLS // max(columns * trees, 1)))
+    return rows, columns
 
 
 def fallback_result(trial_id: int, model: Any, seconds: float, started: float) -> TrialResult:
@@ -99,14 +115,22 @@ def _boosting(X: Any, y: np.ndarray, seed: int) -> Any:
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import FunctionTransformer
 
-    if len(X) > FALLBACK_ROWS:
-        rows = np.random.default_rng(seed).choice(len(X), FALLBACK_ROWS, replace=False)
-        X, y = X.iloc[np.sort(rows)], np.asarray(y)[np.sort(rows)]
     kinds = {str(name): str(dtype) for name, dtype in X.dtypes.items()}
     usable = [name for name in X.columns
               if kinds[str(name)] in ("category", "bool") or np.issubdtype(X[name].dtype, np.number)]
     if not usable:
         raise ValueError("no numeric, boolean or categorical column")
+    y = np.asarray(y)
+    n_rows, n_columns = sample_shape(len(X), len(usable), len(np.unique(y)))
+    rng = np.random.default_rng(seed)
+    if n_columns < len(usable):
+        usable = [usable[i] for i in np.sort(rng.choice(len(usable), n_columns, replace=False))]
+    if n_rows < len(X):  # a random sample that keeps one row of every class, so every class gets a probability
+        first_of_class = np.unique(y, return_index=True)[1]
+        others = np.setdiff1d(np.arange(len(X)), first_of_class)
+        extra = rng.choice(others, max(n_rows - len(first_of_class), 0), replace=False)
+        rows = np.sort(np.concatenate([first_of_class, extra]))
+        X, y = X.iloc[rows], y[rows]
     categorical = [name for name in usable if kinds[str(name)] == "category"]
     select = ColumnTransformer([("keep", "passthrough", usable)], verbose_feature_names_out=False)
     select.set_output(transform="pandas")
