@@ -122,19 +122,21 @@ def _roc_auc(y, proba, sample_weight=None):
     return float(np.mean([roc_auc_score(y == k, proba[:, k], **_weighted(sample_weight)) for k in present]))
 
 
+def _clipped(proba: np.ndarray) -> np.ndarray:
+    """Probabilities clipped to [LOG_LOSS_EPS, 1] and renormalised: log loss stays finite."""
+    clipped = np.clip(proba, LOG_LOSS_EPS, 1.0)
+    return clipped / clipped.sum(axis=1, keepdims=True)
+
+
 def _log_loss(y, proba, sample_weight=None):
     from sklearn.metrics import log_loss
 
-    clipped = np.clip(proba, LOG_LOSS_EPS, 1.0)
-    clipped /= clipped.sum(axis=1, keepdims=True)
-    return log_loss(y, clipped, labels=np.arange(proba.shape[1]), **_weighted(sample_weight))
+    return log_loss(y, _clipped(proba), labels=np.arange(proba.shape[1]), **_weighted(sample_weight))
 
 
 def _log_loss_rows(y: np.ndarray, proba: np.ndarray) -> np.ndarray:
-    """Each row's log loss, clipped and renormalised as ``_log_loss`` does."""
-    clipped = np.clip(proba, LOG_LOSS_EPS, 1.0)
-    clipped /= clipped.sum(axis=1, keepdims=True)
-    return -np.log(clipped[np.arange(len(y)), y.astype(int)])
+    """Each row's log loss, on the probabilities ``_log_loss`` scores."""
+    return -np.log(_clipped(proba)[np.arange(len(y)), y.astype(int)])
 
 
 def _average_precision(y, proba, sample_weight=None):
@@ -166,7 +168,7 @@ _BUILT_IN: dict[str, tuple[bool, float, float, Callable, bool]] = {
 }
 #: per-row losses of the built-in metrics that are means over rows (``Metric.row_losses``)
 _ROW_LOSSES: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
-    "log_loss": lambda y, proba: _log_loss_rows(y, proba),
+    "log_loss": _log_loss_rows,
     "accuracy": lambda y, proba: (proba.argmax(axis=1) != y).astype(float),
 }
 METRIC_NAMES: tuple[str, ...] = ("auto", *_BUILT_IN)
