@@ -18,6 +18,7 @@ the plain portfolio on log loss at every k, 22 / 45 better / worse than cold at 
 from __future__ import annotations
 
 import argparse
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -78,7 +79,8 @@ def family_first(database: MetaDatabase, order: list[int], without: MetaDatabase
         if family in seen:
             continue
         rows = [i for i, c in enumerate(database.candidates) if c.family == family]
-        with np.errstate(all="ignore"):
+        with warnings.catch_warnings():  # a candidate measured on none of the neighbours: NaN, skipped
+            warnings.simplefilter("ignore", RuntimeWarning)
             scores = [np.nanmean(scaled[i, columns]) for i in rows]
         scores = [x if np.isfinite(x) else np.inf for x in scores]
         if rows:
