@@ -14,5 +14,4 @@ class Origin(StrEnum):
     FAMILY_START = "meta-learning family start"  # a family's best candidate on the nearest data sets
     RANDOM = "random"  # SMAC's random interleaving or initial design
     SMAC_MODEL = "smac model"  # proposed by SMAC's surrogate model
-    GROWN = "grown"  # the incumbent again with a longer time limit: its model had been stopped by the clock
     FALLBACK = "fallback"  # the in-process fallback served when no trial succeeded

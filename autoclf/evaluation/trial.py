@@ -12,7 +12,6 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from autoclf.budget import trial_deadline
-from autoclf.components.anytime import stopped_by_clock
 from autoclf.configspace.pipeline import ClassifierPipeline, build_pipeline, scale_iterations
 from autoclf.evaluation.request import TrialRequest
 from autoclf.evaluation.run_store import RunStore, TrialTask
@@ -84,9 +83,7 @@ def run_trial(store_root: str, request: TrialRequest) -> dict:
     fit_seconds = time.perf_counter() - started
     kept = (models[0] if len(models) == 1 else models) if request.keep_model else None
     RunStore(store_root).write_artifacts(request.trial_id, predictions, kept)
-    # a model stopped by the trial's clock is less trained than its configuration asks: the search may grow it
-    cut_short = any(stopped_by_clock(model) for model in models)
-    return {"loss": loss, "score": score, "fit_seconds": fit_seconds, "cut_short": cut_short}
+    return {"loss": loss, "score": score, "fit_seconds": fit_seconds}
 
 
 def _modules_for(store_root: str, config: dict[str, Any]) -> tuple[str, ...]:

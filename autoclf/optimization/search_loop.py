@@ -14,7 +14,6 @@ from autoclf.evaluation.run_store import RunStore
 from autoclf.execution.runner import TrialRunner
 from autoclf.execution.worker import CallOutcome
 from autoclf.fit_budget import MIN_TRIAL_SECONDS, FitBudget
-from autoclf.optimization.growth import Growth
 from autoclf.optimization.smac_proposer import Proposal, SmacProposer
 
 logger = logging.getLogger(__name__)
@@ -90,8 +89,7 @@ def run_search(
         return reserve(best) if reserve is not None else refit_reserve(best, limits.refit_share)
 
     results: list[TrialResult] = []
-    in_flight: dict[int, tuple[Proposal, float, float]] = {}
-    growth = Growth()
+    in_flight: dict[int, tuple[Proposal, float]] = {}
     best: TrialResult | None = None
     n_started = first_trial_id
     queued: Proposal | None = None  # asked while every slot was busy, started when one frees
@@ -105,15 +103,10 @@ def run_search(
                 time_limit = budget.trial_limit(kept_back(best), timeouts_without_success(results))
                 if time_limit is None:
                     break
-                grow = growth.next(best, budget, kept_back(best))
-                if grow is not None:
-                    proposal, time_limit = grow
-                else:
-                    proposal, queued = (queued, None) if queued is not None else (proposer.ask(), None)
-                growth.started(proposal)
+                proposal, queued = (queued, None) if queued is not None else (proposer.ask(), None)
                 runner.submit(TrialRequest(dict(proposal.config), seed, time_limit, limits.memory_limit_mb,
                                            trial_id=n_started, fidelity=proposal.fidelity, deadline=budget.deadline))
-                in_flight[n_started] = (proposal, now, time_limit)
+                in_flight[n_started] = (proposal, now)
                 n_started += 1
             if not in_flight:
                 break
@@ -124,10 +117,9 @@ def run_search(
                 # next free slot starts its trial at once instead of idling through the refit
                 queued = proposer.ask()
             trial_id, outcome = runner.wait_any()
-            proposal, started, time_limit = in_flight.pop(trial_id)
-            result = _record(trial_id, proposal, outcome, started - budget.start, time_limit, worst_loss, store)
-            if proposal.info is not None:  # a grown incumbent is not the optimiser's proposal: it was told once
-                proposer.tell(proposal, result.loss, result.status, result.duration)
+            proposal, started = in_flight.pop(trial_id)
+            result = _record(trial_id, proposal, outcome, started - budget.start, worst_loss, store)
+            proposer.tell(proposal, result.loss, result.status, result.duration)
             results.append(result)
             if result.ok and (best is None or result.loss < best.loss):
                 best = result
@@ -142,13 +134,10 @@ def run_search(
     return sorted(results, key=lambda result: result.trial_id)
 
 
-def _record(trial_id: int, proposal: Proposal, outcome: CallOutcome, started: float, time_limit: float,
-            worst_loss: float, store: RunStore) -> TrialResult:
+def _record(trial_id: int, proposal: Proposal, outcome: CallOutcome, started: float, worst_loss: float,
+            store: RunStore) -> TrialResult:
     """The trial's record, written to the store; a failed trial's half-written artifacts are dropped."""
     ok = outcome.status == SUCCESS
-    extra = {"peak_memory_mb": round(outcome.peak_memory_mb, 1), "time_limit": round(time_limit, 3)}
-    if ok and outcome.value.get("cut_short"):
-        extra["cut_short"] = True
     result = TrialResult(
         trial_id=trial_id,
         config=dict(proposal.config),
@@ -160,7 +149,7 @@ def _record(trial_id: int, proposal: Proposal, outcome: CallOutcome, started: fl
         origin=proposal.origin,
         fidelity=proposal.fidelity,
         error=outcome.error,
-        extra=extra,
+        extra={"peak_memory_mb": round(outcome.peak_memory_mb, 1)},
     )
     if not ok:
         store.discard_artifacts(trial_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,9 +27,9 @@ ORIGIN_DEFAULT, ORIGIN_RANDOM, ORIGIN_MODEL = Origin.DEFAULT, Origin.RANDOM, Ori
 
 @dataclass
 class Proposal:
-    config: Mapping[str, Any]  # SMAC's Configuration; a plain dict for a grown incumbent (optimization.growth)
+    config: Configuration
     origin: str
-    info: Any  # smac.runhistory.TrialInfo; None when the optimiser did not propose it
+    info: Any  # smac.runhistory.TrialInfo
     fidelity: float | None = None  # multi-fidelity: the share of full training (epochs, trees, rows), else None
 
 
