@@ -6,6 +6,13 @@ choose the defaults. One stratified 75/25 split each; one thread; test log loss,
 and fit seconds. Writes results/boosting_defaults.csv and .md.
 
     python experiments/boosting_defaults.py [--datasets 31,1067,...] [--output boosting_defaults]
+
+Native categorical splits against ordinal codes split as numbers (``_codes`` / ``_native``), on the
+seen data sets with categorical columns (none of the race's):
+
+    python experiments/boosting_defaults.py --candidates lightgbm,lightgbm_codes,xgboost,xgboost_native \
+        --datasets 2,3,5,9,10,13,20,23,26,29,31,38,42,43,50,56,62,163,183,470,1480,1555,40945,40975,42585 \
+        --output native_categorical
 """
 
 from __future__ import annotations
@@ -37,7 +44,9 @@ CANDIDATES: dict[str, dict] = {
     "hist_gradient_boosting": {"classifier:__choice__": "hist_gradient_boosting"},
     "lightgbm": {"classifier:__choice__": "lightgbm"},
     "lightgbm_lr0.1": {"classifier:__choice__": "lightgbm", "classifier:lightgbm:learning_rate": 0.1},
+    "lightgbm_codes": {"classifier:__choice__": "lightgbm", "classifier:lightgbm:native_categorical": False},
     "xgboost": {"classifier:__choice__": "xgboost"},
+    "xgboost_native": {"classifier:__choice__": "xgboost", "classifier:xgboost:native_categorical": True},
     "catboost": {"classifier:__choice__": "catboost"},
     "catboost_lr0.1": {"classifier:__choice__": "catboost", "classifier:catboost:learning_rate": 0.1},
     "random_forest": {"classifier:__choice__": "random_forest"},
