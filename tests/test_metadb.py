@@ -351,3 +351,29 @@ def test_a_matrix_under_way_gives_no_portfolio_yet():
     assert portfolio_configurations(database, space, 5, "log_loss") == []
     everywhere = _database(names, [(float(i), 0.0) for i in range(30)], candidates, [[0.1] * 30])
     assert len(portfolio_configurations(everywhere, space, 5, "log_loss")) == 1
+
+
+def test_large_data_keeps_the_family_defaults_first_and_the_portfolio_after_them(credit_g):
+    """The matrix sampled at most 5 000 rows per data set: on data more than 4x larger its portfolio runs after
+    the family defaults instead of replacing them (cheap linear models look as good as boosting on samples);
+    a database that does not say how many rows it sampled speaks for any size."""
+    from autoclf.metalearning import compute_metafeatures
+    from autoclf.metalearning.warmstart import LARGE_DATA_FACTOR, beyond_the_matrix, warm_start_configurations
+    from autoclf.optimization.initial_design import FAMILY_DEFAULTS
+
+    X, y = credit_g
+    database = load_database()
+    sampled = database.built["matrix"]["rows"]
+    space = AutoClassifier().get_configuration_space(X, y)
+    metafeatures = compute_metafeatures(X, y)
+
+    def warm(rows: int | None):
+        return warm_start_configurations(database, metafeatures, space, "portfolio", 25, exclude=["credit-g"],
+                                         metric_name="roc_auc", families=FAMILY_DEFAULTS, n_rows=rows)
+
+    small, large = warm(len(X)), warm(LARGE_DATA_FACTOR * sampled + 1)
+    assert small.replaces_defaults and not large.replaces_defaults
+    assert large.configs == small.configs  # the same picks, after the defaults
+    assert warm(LARGE_DATA_FACTOR * sampled).replaces_defaults and warm(None).replaces_defaults
+    unsized = MetaDatabase.from_dict({**database.to_dict(), "built": {}})
+    assert not beyond_the_matrix(unsized, 10**7) and beyond_the_matrix(database, 10**7)
