@@ -151,6 +151,29 @@ def test_report_budget_use_first_model_and_ranks_by_size():
     assert np.isnan(stats.loc[("B", 60.0), "first model s (median)"])
 
 
+@pytest.mark.slow
+def test_parallel_runs_overlap_across_tasks(tmp_path):
+    """One framework, one run per task, --parallel 2: the two tasks' runs are in flight together (a pool per
+    task ran them one after the other, leaving a core idle), and no work folder is left behind."""
+    from datetime import datetime
+
+    from autoclf.cli import main
+
+    _mirror(tmp_path / "mirror")
+    out = tmp_path / "bench"
+    main(["benchmark", "--suite", str(tmp_path / "mirror"), "--frameworks", "autoclf", "--time-left", "10",
+          "--parallel", "2", "--no-pin", "--out", str(out)])
+    results = pd.read_csv(out / "results.csv")
+    assert sorted(results["task"]) == ["tiny-cancer", "tiny-iris"]
+    # each run fills its 10 s; finished_at is floored to the second, so one after the other would overlap by
+    # at most 2 s in these estimates, together by most of the 10 s
+    ends = [datetime.fromisoformat(value).timestamp() for value in results["finished_at"]]
+    spans = [(end - wall, end + 1.0) for end, wall in zip(ends, results["wall_s"])]
+    overlap = min(end for _, end in spans) - max(start for start, _ in spans)
+    assert overlap > 4.0, f"the runs did not overlap: {spans}"
+    assert not (out / "work").exists()
+
+
 def test_runs_are_pinned_to_cores_of_their_own(tmp_path):
     import os
 

@@ -23,7 +23,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -117,18 +117,46 @@ def result_path(out: Path, task: str, framework: Framework, budget: float, fold:
 
 
 def run_benchmark(tasks: list[BenchTask], config: BenchmarkConfig) -> pd.DataFrame:
-    """Run what is not done yet, then return every result under ``config.out`` (also as results.csv)."""
+    """Run what is not done yet, then return every result under ``config.out`` (also as results.csv).
+
+    ``config.parallel`` runs are in flight across tasks, not only within one: a rerun of one framework has a
+    single run per task, and a pool per task kept one core of N busy. The next task's data is loaded while
+    the runs before it go on; each task's work folder goes when its last run ends.
+    """
     config.out.mkdir(parents=True, exist_ok=True)
-    for number, bench_task in enumerate(tasks, 1):
-        pending = _pending(bench_task.name, config)
-        if not pending:
-            logger.info("[%d/%d] %s: all runs done", number, len(tasks), bench_task.name)
-            continue
-        logger.info("[%d/%d] %s: %d runs to do", number, len(tasks), bench_task.name, len(pending))
+    stop = threading.Event()
+    cores = CorePool.for_config(config)
+    parallel = max(1, config.parallel)
+    in_flight: set[Future] = set()
+    contexts: list[dict] = []
+    with ThreadPoolExecutor(parallel) as pool:
         try:
-            _run_task(bench_task, pending, config)
-        except Exception as error:  # a task that cannot even be loaded: say so, go on with the others
-            logger.error("task %s failed to load or split: %s", bench_task.name, error)
+            for number, bench_task in enumerate(tasks, 1):
+                pending = _pending(bench_task.name, config)
+                if not pending:
+                    logger.info("[%d/%d] %s: all runs done", number, len(tasks), bench_task.name)
+                    continue
+                logger.info("[%d/%d] %s: %d runs to do", number, len(tasks), bench_task.name, len(pending))
+                try:
+                    context, pending = _prepare_task(bench_task, pending, config, cores, stop)
+                except Exception as error:  # a task that cannot even be loaded: say so, go on with the others
+                    logger.error("task %s failed to load or split: %s", bench_task.name, error)
+                    continue
+                contexts.append(context)
+                for run in pending:
+                    while len(in_flight) >= parallel:
+                        done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+                        for future in done:
+                            future.result()  # a Ctrl-C in a run surfaces here
+                    in_flight.add(pool.submit(_run_and_tidy, bench_task, run, context, config))
+            for future in as_completed(in_flight):
+                future.result()
+        except KeyboardInterrupt:  # stop the runs in flight (their processes are killed), start no more
+            stop.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+            for context in contexts:
+                _remove_work(context["work"])
+            raise
     return collect(config.out)
 
 
@@ -149,7 +177,10 @@ def _pending(task: str, config: BenchmarkConfig) -> list[tuple[int, float, Frame
     return runs
 
 
-def _run_task(bench_task: BenchTask, pending: list, config: BenchmarkConfig) -> list[dict]:
+def _prepare_task(bench_task: BenchTask, pending: list, config: BenchmarkConfig, cores: CorePool,
+                  stop: threading.Event) -> tuple[dict, list]:
+    """Load the task, write the pending folds' train and test files; the runs' shared context and the runs
+    its folds allow."""
     task = bench_task.task
     X, y, feature_types = task.load()
     labels = sorted({str(value) for value in y})
@@ -161,27 +192,38 @@ def _run_task(bench_task: BenchTask, pending: list, config: BenchmarkConfig) -> 
     # one work folder per runner process: two benchmarks sharing --out (say, the peers on one core and
     # autoclf on the other) deleted each other's task files when one finished a task first
     work = config.out / "work" / f"{slug(task.name)}-{os.getpid()}"
-    folds_needed = sorted({fold for fold, *_ in pending})
-    for fold in folds_needed:
+    for fold in sorted({fold for fold, *_ in pending}):
         train_rows, test_rows = splits[fold]
         fold_dir = work / f"fold{fold}"
         fold_dir.mkdir(parents=True, exist_ok=True)
         X.iloc[train_rows].assign(**{TARGET: y.iloc[train_rows].to_numpy()}).to_parquet(fold_dir / "train.parquet")
         X.iloc[test_rows].to_parquet(fold_dir / "test.parquet")
     context = {"labels": labels, "feature_types": feature_types, "y": y, "splits": splits, "work": work,
-               "cores": CorePool.for_config(config), "stop": threading.Event()}
-    with ThreadPoolExecutor(max(1, config.parallel)) as pool:
-        try:
-            records = list(_logged(pool.map(lambda run: _run_one(bench_task, run, context, config), pending)))
-        except KeyboardInterrupt:  # stop the runs in flight (their processes are killed), start no more
-            context["stop"].set()
-            pool.shutdown(wait=True, cancel_futures=True)
-            shutil.rmtree(work, ignore_errors=True)
-            raise
+               "cores": cores, "stop": stop, "left": len(pending), "lock": threading.Lock()}
+    return context, pending
+
+
+def _run_and_tidy(bench_task: BenchTask, run: tuple, context: dict, config: BenchmarkConfig) -> None:
+    """One run, logged; the task's work folder goes with its last run. A run that raises is logged, not
+    fatal (a Ctrl-C is)."""
+    try:
+        for _ in _logged([_run_one(bench_task, run, context, config)]):
+            pass
+    except Exception as error:  # noqa: BLE001 - one broken run must not end the others
+        logger.error("task %s run %s failed: %s: %s", bench_task.name, run, type(error).__name__, error)
+    finally:
+        with context["lock"]:
+            context["left"] -= 1
+            last = context["left"] == 0
+        if last and not context["stop"].is_set():
+            _remove_work(context["work"])
+
+
+def _remove_work(work: Path) -> None:
+    """A task's work folder, and out/work when it is empty: out/ keeps only results."""
     shutil.rmtree(work, ignore_errors=True)
     if work.parent.is_dir() and not any(work.parent.iterdir()):
-        work.parent.rmdir()  # out/ keeps only results
-    return records
+        work.parent.rmdir()
 
 
 def _logged(records: Any) -> Any:
