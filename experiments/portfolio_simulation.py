@@ -29,8 +29,6 @@ from autoclf.metalearning.portfolio import greedy_portfolio, normalised_losses
 from autoclf.optimization.initial_design import FAMILY_DEFAULTS
 
 KS = (1, 2, 3, 5, 8)
-#: seconds a real trial costs beyond its matrix seconds (process, split, scoring)
-OVERHEAD = 0.0
 #: seconds of matrix time (3-fold CV on <= 5 000 rows) at which the best-so-far is read
 TIMES = (1.0, 2.0, 5.0, 10.0, 20.0)
 
@@ -42,7 +40,7 @@ def cold_order(database: MetaDatabase) -> list[int]:
 
 
 def warm_order(database: MetaDatabase, held_out: str, metric: str, nearest: int, weight: float, cost: float,
-               size: int) -> list[int]:
+               size: int, by_family: bool = False) -> list[int]:
     """Rows (of ``database``) that a fit on ``held_out`` runs first with the warm start: LightGBM's default
     (the space's default, which SMAC runs first anyway), then the portfolio chosen without ``held_out``."""
     without = database.without([held_out])
@@ -55,13 +53,11 @@ def warm_order(database: MetaDatabase, held_out: str, metric: str, nearest: int,
               for i in order]
     first = cold_order(database)[:1]
     order = first + [row for row in picked if row not in first]
-    return family_first(database, order, without, query, nearest) if FAMILY_FIRST else order
+    return family_first(database, order, without, query, nearest, metric) if by_family else order
 
 
-FAMILY_FIRST = False
-
-
-def family_first(database: MetaDatabase, order: list[int], without: MetaDatabase, query, nearest: int) -> list[int]:
+def family_first(database: MetaDatabase, order: list[int], without: MetaDatabase, query, nearest: int,
+                 metric: str) -> list[int]:
     """One configuration per family first (the family's first in ``order``, else its best candidate on the
     nearest data sets for the cold start's families), then the rest of ``order``."""
     families = [database.candidates[i].family for i in order]
@@ -74,7 +70,7 @@ def family_first(database: MetaDatabase, order: list[int], without: MetaDatabase
     near = warmstart.nearest_datasets(without, query, nearest)
     names = {without.datasets[j].name for j in near}
     columns = [j for j, d in enumerate(database.datasets) if d.name in names]
-    scaled = normalised_losses(database.loss_matrix("log_loss"))
+    scaled = normalised_losses(database.loss_matrix(metric))
     for family in FAMILY_DEFAULTS:
         if family in seen:
             continue
@@ -90,7 +86,10 @@ def family_first(database: MetaDatabase, order: list[int], without: MetaDatabase
 
 
 def simulate(database: MetaDatabase, metric: str, nearest: int, weight: float, cost: float,
-             datasets: Sequence[str] | None = None) -> dict[str, np.ndarray]:
+             datasets: Sequence[str] | None = None, overhead: float = 0.0,
+             by_family: bool = False) -> dict[str, np.ndarray]:
+    """``overhead``: seconds a real trial costs beyond its matrix seconds (process, split, scoring);
+    ``by_family``: the warm order runs one configuration per family first (``family_first``)."""
     losses = database.loss_matrix(metric)
     seconds = database.seconds_matrix()
     scaled = normalised_losses(losses)
@@ -102,11 +101,11 @@ def simulate(database: MetaDatabase, metric: str, nearest: int, weight: float, c
                                "names": []}
     for j in dense:
         name = database.datasets[j].name
-        warm = warm_order(database, name, metric, nearest, weight, cost, 25)
+        warm = warm_order(database, name, metric, nearest, weight, cost, 25, by_family)
         for label, order in (("cold", cold), ("warm", warm)):
             measured = [i for i in order if np.isfinite(scaled[i, j])]  # not measured here: skipped, not failed
             best = np.minimum.accumulate([scaled[i, j] for i in measured] or [1.0])
-            spent = np.cumsum([OVERHEAD + (seconds[i, j] if np.isfinite(seconds[i, j]) else 0.0)
+            spent = np.cumsum([overhead + (seconds[i, j] if np.isfinite(seconds[i, j]) else 0.0)
                                for i in measured] or [0.0])
             result[label].append([best[min(k, len(best)) - 1] for k in KS])
             result[label + "_s"].append([spent[min(k, len(spent)) - 1] for k in KS])
@@ -148,12 +147,11 @@ def main() -> None:
     parser.add_argument("--overhead", type=float, default=0.0, help="seconds added to every trial")
     parser.add_argument("--family-first", action="store_true", help="one configuration per family first")
     args = parser.parse_args()
-    global OVERHEAD, FAMILY_FIRST
-    OVERHEAD, FAMILY_FIRST = args.overhead, args.family_first
     database = load_database(args.metadb or None)
     for metric in args.metrics.split(","):
         binary = [d.name for d in database.datasets if d.n_classes == 2] if metric == "roc_auc" else None
-        result = simulate(database, metric, args.nearest, args.weight, args.cost, binary)
+        result = simulate(database, metric, args.nearest, args.weight, args.cost, binary, args.overhead,
+                          args.family_first)
         print(report(result, f"{metric} (nearest {args.nearest}, weight {args.weight:g}, cost weight {args.cost:g})"))
         print()
 

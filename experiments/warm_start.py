@@ -119,7 +119,7 @@ def summarise(runs: list[dict], variants: list[str], rows: dict[str, int] | None
                 for column in ("test_loss", "validation"):
                     table = at[at["name"].isin(names)].pivot_table(index="name", columns="variant", values=column,
                                                                     aggfunc="mean")
-                    both = table[[variant, "cold"]].dropna() if variant in table and "cold" in table else table
+                    both = table.reindex(columns=[variant, "cold"]).dropna()
                     better = int((both[variant] < both["cold"] - TIE).sum())
                     worse = int((both[variant] > both["cold"] + TIE).sum())
                     counted = max(counted, len(both))

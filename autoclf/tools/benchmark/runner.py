@@ -207,8 +207,7 @@ def _run_and_tidy(bench_task: BenchTask, run: tuple, context: dict, config: Benc
     """One run, logged; the task's work folder goes with its last run. A run that raises is logged, not
     fatal (a Ctrl-C is)."""
     try:
-        for _ in _logged([_run_one(bench_task, run, context, config)]):
-            pass
+        _log(_run_one(bench_task, run, context, config))
     except Exception as error:  # noqa: BLE001 - one broken run must not end the others
         logger.error("task %s run %s failed: %s: %s", bench_task.name, run, type(error).__name__, error)
     finally:
@@ -226,13 +225,11 @@ def _remove_work(work: Path) -> None:
         work.parent.rmdir()
 
 
-def _logged(records: Any) -> Any:
-    """Each run's record, logged as it comes."""
-    for record in records:
-        logger.info("%s %s fold %d seed %d budget %g: %s %s=%.4f (%.0f s, %.0f MB)", record["task"],
-                    record["framework"], record["fold"], record["seed"], record["budget"], record["status"],
-                    record["metric"], record["score"], record["wall_s"], record["peak_memory_mb"])
-        yield record
+def _log(record: dict[str, Any]) -> None:
+    """One line per finished run."""
+    logger.info("%s %s fold %d seed %d budget %g: %s %s=%.4f (%.0f s, %.0f MB)", record["task"],
+                record["framework"], record["fold"], record["seed"], record["budget"], record["status"],
+                record["metric"], record["score"], record["wall_s"], record["peak_memory_mb"])
 
 
 def _run_one(bench_task: BenchTask, run: tuple, context: dict, config: BenchmarkConfig) -> dict[str, Any]:
