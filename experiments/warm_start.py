@@ -126,7 +126,41 @@ def summarise(runs: list[dict], variants: list[str], rows: dict[str, int] | None
                     tallies.append(f"{better} / {worse} / {len(both) - better - worse} "
                                    f"({better / max(better + worse, 1):.0%})")
                 lines.append(f"| {budget:g} s | {variant} | {label} | {counted} | {tallies[0]} | {tallies[1]} |")
-    return "\n".join(lines)
+    return "\n".join(lines + [""] + noise_floor(frame, variants))
+
+
+def noise_floor(frame: pd.DataFrame, variants: list[str]) -> list[str]:
+    """How often two fits that differ only in their seed already differ on the test split: cold seed 1 against
+    cold seed 0 is the tally a variant with no effect would get; with it, the sign test's p-value of the
+    variant's better / worse (mean of the seeds) against cold."""
+    from scipy.stats import binomtest
+
+    lines = ["Against the noise (test split, one seed against one seed; ties within 1e-4): a variant with no "
+             "effect would tally like cold's seed 1 against its seed 0. p: the two-sided sign test of the "
+             "better / worse above (mean of the seeds).", "",
+             "| budget | comparison | data sets | better | worse | tied | p |", "|---|---|---|---|---|---|---|"]
+    for budget in sorted(frame["budget"].unique()):
+        test = frame[frame["budget"] == budget].pivot_table(index="name", columns=["variant", "seed"],
+                                                            values="test_loss")
+        pairs = [("cold seed 1 vs cold seed 0", ("cold", 1), ("cold", 0))]
+        pairs += [(f"{v} vs cold, seed {s}", (v, s), ("cold", s)) for v in variants if v != "cold" for s in (0, 1)]
+        for label, first, second in pairs:
+            if first not in test or second not in test:
+                continue
+            both = test[[first, second]].dropna()
+            better = int((both[first] < both[second] - TIE).sum())
+            worse = int((both[first] > both[second] + TIE).sum())
+            lines.append(f"| {budget:g} s | {label} | {len(both)} | {better} | {worse} | "
+                         f"{len(both) - better - worse} | |")
+        means = frame[frame["budget"] == budget].pivot_table(index="name", columns="variant", values="test_loss")
+        for variant in [v for v in variants if v != "cold" and v in means]:
+            both = means[[variant, "cold"]].dropna()
+            better = int((both[variant] < both["cold"] - TIE).sum())
+            worse = int((both[variant] > both["cold"] + TIE).sum())
+            p = binomtest(better, better + worse).pvalue if better + worse else float("nan")
+            lines.append(f"| {budget:g} s | {variant} vs cold, mean of the seeds | {len(both)} | {better} | {worse} "
+                         f"| {len(both) - better - worse} | {p:.3f} |")
+    return lines
 
 
 def main() -> None:
