@@ -12,6 +12,10 @@ cold's final validation loss (seconds into the fit over the budget; 1 where it n
 data sets and seeds. Each worker process starts its trial forkserver (imports of scikit-learn, torch and
 the boosting libraries) before the fit's clock starts, identically for every variant.
 
+A variant set aside keeps its runs under its own name (``portfolio_on_roc_auc``: the ROC AUC portfolio as
+chosen on the ROC AUC matrix before 2026-12-01, experiments/results/warm_start_roc_auc.md); the report pits
+every variant named in ``--variants`` against cold and against each other.
+
 Resumable: one JSON per run under ``--out``/runs; rerun to continue, ``--report-only`` to summarise.
 Run: python experiments/warm_start.py --budgets 30,60 --seeds 2 [--datasets a,b] [--workers 2]
 """
@@ -152,14 +156,19 @@ def noise_floor(frame: pd.DataFrame, variants: list[str]) -> list[str]:
             worse = int((both[first] > both[second] + TIE).sum())
             lines.append(f"| {budget:g} s | {label} | {len(both)} | {better} | {worse} | "
                          f"{len(both) - better - worse} | |")
-        means = frame[frame["budget"] == budget].pivot_table(index="name", columns="variant", values="test_loss")
-        for variant in [v for v in variants if v != "cold" and v in means]:
-            both = means[[variant, "cold"]].dropna()
-            better = int((both[variant] < both["cold"] - TIE).sum())
-            worse = int((both[variant] > both["cold"] + TIE).sum())
-            p = binomtest(better, better + worse).pvalue if better + worse else float("nan")
-            lines.append(f"| {budget:g} s | {variant} vs cold, mean of the seeds | {len(both)} | {better} | {worse} "
-                         f"| {len(both) - better - worse} | {p:.3f} |")
+        at = frame[frame["budget"] == budget]
+        present = [v for v in variants if v in set(at["variant"])]
+        pairs = [(v, "cold") for v in present if v != "cold"]
+        pairs += [(a, b) for i, a in enumerate(present) for b in present[i + 1:] if "cold" not in (a, b)]
+        for column, label in (("test_loss", ""), ("validation", ", validation loss")):
+            means = at.pivot_table(index="name", columns="variant", values=column)
+            for first, second in pairs:
+                both = means[[first, second]].dropna()
+                better = int((both[first] < both[second] - TIE).sum())
+                worse = int((both[first] > both[second] + TIE).sum())
+                p = binomtest(better, better + worse).pvalue if better + worse else float("nan")
+                lines.append(f"| {budget:g} s | {first} vs {second}, mean of the seeds{label} | {len(both)} | "
+                             f"{better} | {worse} | {len(both) - better - worse} | {p:.3f} |")
     return lines
 
 

@@ -338,6 +338,26 @@ def test_the_nearest_data_sets_order_the_portfolio():
     assert first(105.0) == "gaussian_nb" and first(0.0) == "random_forest"
 
 
+def test_a_rank_metric_portfolio_is_chosen_on_log_loss():
+    """For ROC AUC the served ensemble weighs its members on log loss, so the portfolio is chosen on the log-loss
+    matrix: here the forest is best on ROC AUC everywhere and naive Bayes best on log loss everywhere."""
+    from autoclf.metalearning.warmstart import portfolio_configurations
+
+    X, y = load_mirror("61_iris.parquet")
+    space = AutoClassifier(include=FAST).get_configuration_space(X, y)
+    candidates = [Candidate({"classifier:__choice__": name}, "f", ("x",)) for name in ("random_forest", "gaussian_nb")]
+    names = [f"d{i}" for i in range(20)]
+    database = _database(names, [(float(i), 0.0) for i in range(20)], candidates, [[0.3] * 20, [0.1] * 20])
+    database.losses["roc_auc"] = [[0.05] * 20, [0.2] * 20]
+    database.losses["accuracy"] = [[0.05] * 20, [0.2] * 20]
+
+    def first(metric: str) -> str:
+        return portfolio_configurations(database, space, 1, metric)[0]["classifier:__choice__"]
+
+    assert first("roc_auc") == "gaussian_nb" and first("log_loss") == "gaussian_nb"
+    assert first("accuracy") == "random_forest"  # a metric on the predicted class keeps its own matrix
+
+
 def test_a_matrix_under_way_gives_no_portfolio_yet():
     """While the rebuild has measured few data sets, the warm start keeps to kNN picks after the family defaults."""
     from autoclf.metalearning.warmstart import portfolio_configurations
