@@ -107,18 +107,23 @@ def summarise(runs: list[dict], variants: list[str], rows: dict[str, int] | None
             lines.append(f"| {budget:g} s | {variant} | {len(both)} | {better} | {worse} | {tied} "
                          f"| {better / max(len(both), 1):.0%} | {ranks[variant]:.2f}, {ranks['cold']:.2f} | "
                          f"{np.median(shares) if shares else float('nan'):.2f} | {trials:.0f} |")
-    lines += ["", "Better / worse / tied by data size (the matrix measured at most 5 000 rows of each data set), on "
+    lines += ["", "Better / worse / tied by data size (the matrix measured at most 5 000 rows of each data set) and "
+              "by the fit's metric, on "
               "the test split and on the final validation loss (the fit's own target, mean of the seeds); share "
               "better of the decided data sets in brackets:", "",
               "| budget | variant | rows | data sets | test split | validation loss |", "|---|---|---|---|---|---|"]
     for budget in sorted(frame["budget"].unique()):
         at = frame[frame["budget"] == budget]
         for variant in [v for v in variants if v != "cold" and v in set(at["variant"])]:
-            for label, keep in (("all", lambda n: True), ("<= 5 000", lambda n: n <= 5000),
-                                ("> 5 000", lambda n: n > 5000)):
-                names = [n for n in at["name"].unique() if rows is None or keep(rows.get(n, 0))]
-                if label != "all" and rows is None:
+            metric_of = at.groupby("name")["metric"].first()
+            groups = [("all", lambda n: True), ("<= 5 000", lambda n: n <= 5000), ("> 5 000", lambda n: n > 5000)]
+            for label, keep in groups + [(m.replace("_", " "), m) for m in sorted(metric_of.unique())]:
+                if isinstance(keep, str):  # the fit's metric: log loss (multiclass) or ROC AUC (binary)
+                    names = list(metric_of.index[metric_of == keep])
+                elif rows is None and label != "all":
                     continue
+                else:
+                    names = [n for n in at["name"].unique() if rows is None or keep(rows.get(n, 0))]
                 tallies, counted = [], 0
                 for column in ("test_loss", "validation"):
                     table = at[at["name"].isin(names)].pivot_table(index="name", columns="variant", values=column,
