@@ -23,6 +23,12 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 logger = logging.getLogger(__name__)
 
+#: metrics that only rank rows. Greedy ensemble selection on them can weight a model whose probabilities sit at
+#: the class prior (it barely moves the ranking), and predict() of the ensemble then says the majority class:
+#: the ensemble weighs its members on log loss for them (ensembles.builder.selection_metric), and so the warm
+#: start's portfolio, the ensemble's first members, is chosen on log loss too (metalearning.warmstart)
+RANK_METRICS = frozenset({"roc_auc", "average_precision"})
+
 #: probabilities are clipped to [LOG_LOSS_EPS, 1] (rows renormalised) before log_loss, so it is at most -log(eps)
 LOG_LOSS_EPS = 1e-15
 

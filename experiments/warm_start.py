@@ -79,6 +79,12 @@ def time_to_reach(trajectory: list, target: float) -> float | None:
     return next((t for t, loss in trajectory if loss <= target + 1e-12), None)
 
 
+def tally(first: pd.Series, second: pd.Series) -> tuple[int, int, int]:
+    """Better / worse / tied of ``first`` against ``second`` (losses; ties within ``TIE``)."""
+    better, worse = int((first < second - TIE).sum()), int((first > second + TIE).sum())
+    return better, worse, len(first) - better - worse
+
+
 def summarise(runs: list[dict], variants: list[str], rows: dict[str, int] | None = None) -> str:
     frame = pd.DataFrame(runs)
     frame["validation"] = [r[-1][1] if r else np.nan for r in frame["trajectory"]]
@@ -92,8 +98,7 @@ def summarise(runs: list[dict], variants: list[str], rows: dict[str, int] | None
         test = at.pivot_table(index="name", columns="variant", values="test_loss", aggfunc="mean")
         for variant in [v for v in variants if v != "cold" and v in test]:
             both = test[[variant, "cold"]].dropna()
-            better = int((both[variant] < both["cold"] - TIE).sum())
-            worse = int((both[variant] > both["cold"] + TIE).sum())
+            better, worse, tied = tally(both[variant], both["cold"])
             ranks = both.rank(axis=1).mean()
             shares = []
             for _, pair in at[at["variant"].isin([variant, "cold"])].groupby(["name", "seed"]):
@@ -103,7 +108,6 @@ def summarise(runs: list[dict], variants: list[str], rows: dict[str, int] | None
                     reached = time_to_reach(runs_by[variant]["trajectory"], target)
                     shares.append(1.0 if reached is None else reached / budget)
             trials = at[at["variant"] == variant]["n_trials"].median()
-            tied = len(both) - better - worse
             lines.append(f"| {budget:g} s | {variant} | {len(both)} | {better} | {worse} | {tied} "
                          f"| {better / max(len(both), 1):.0%} | {ranks[variant]:.2f}, {ranks['cold']:.2f} | "
                          f"{np.median(shares) if shares else float('nan'):.2f} | {trials:.0f} |")
@@ -115,33 +119,35 @@ def summarise(runs: list[dict], variants: list[str], rows: dict[str, int] | None
     for budget in sorted(frame["budget"].unique()):
         at = frame[frame["budget"] == budget]
         for variant in [v for v in variants if v != "cold" and v in set(at["variant"])]:
-            metric_of = at.groupby("name")["metric"].first()
-            groups = [("all", lambda n: True), ("<= 5 000", lambda n: n <= 5000), ("> 5 000", lambda n: n > 5000)]
-            for label, keep in groups + [(m.replace("_", " "), m) for m in sorted(metric_of.unique())]:
-                if isinstance(keep, str):  # the fit's metric: log loss (multiclass) or ROC AUC (binary)
-                    names = list(metric_of.index[metric_of == keep])
-                elif rows is None and label != "all":
-                    continue
-                else:
-                    names = [n for n in at["name"].unique() if rows is None or keep(rows.get(n, 0))]
+            for label, names in _groups(at, rows):
                 tallies, counted = [], 0
                 for column in ("test_loss", "validation"):
                     table = at[at["name"].isin(names)].pivot_table(index="name", columns="variant", values=column,
                                                                     aggfunc="mean")
                     both = table.reindex(columns=[variant, "cold"]).dropna()
-                    better = int((both[variant] < both["cold"] - TIE).sum())
-                    worse = int((both[variant] > both["cold"] + TIE).sum())
+                    better, worse, tied = tally(both[variant], both["cold"])
                     counted = max(counted, len(both))
-                    tallies.append(f"{better} / {worse} / {len(both) - better - worse} "
-                                   f"({better / max(better + worse, 1):.0%})")
+                    tallies.append(f"{better} / {worse} / {tied} ({better / max(better + worse, 1):.0%})")
                 lines.append(f"| {budget:g} s | {variant} | {label} | {counted} | {tallies[0]} | {tallies[1]} |")
     return "\n".join(lines + [""] + noise_floor(frame, variants))
 
 
+def _groups(at: pd.DataFrame, rows: dict[str, int] | None) -> list[tuple[str, list[str]]]:
+    """The data sets of one budget: all, by size (when ``rows`` are known) and by the fit's metric (log loss:
+    multiclass, ROC AUC: binary)."""
+    names = list(at["name"].unique())
+    groups = [("all", names)]
+    if rows is not None:
+        groups += [("<= 5 000", [n for n in names if rows.get(n, 0) <= 5000]),
+                   ("> 5 000", [n for n in names if rows.get(n, 0) > 5000])]
+    metric_of = at.groupby("name")["metric"].first()
+    return groups + [(m.replace("_", " "), list(metric_of.index[metric_of == m])) for m in sorted(metric_of.unique())]
+
+
 def noise_floor(frame: pd.DataFrame, variants: list[str]) -> list[str]:
     """How often two fits that differ only in their seed already differ on the test split: cold seed 1 against
-    cold seed 0 is the tally a variant with no effect would get; with it, the sign test's p-value of the
-    variant's better / worse (mean of the seeds) against cold."""
+    cold seed 0 is the tally a variant with no effect would get. With it, each variant against cold and the
+    variants against each other (mean of the seeds, test split and validation loss), with the sign test's p."""
     from scipy.stats import binomtest
 
     lines = ["Against the noise (test split, one seed against one seed; ties within 1e-4): a variant with no "
@@ -157,10 +163,8 @@ def noise_floor(frame: pd.DataFrame, variants: list[str]) -> list[str]:
             if first not in test or second not in test:
                 continue
             both = test[[first, second]].dropna()
-            better = int((both[first] < both[second] - TIE).sum())
-            worse = int((both[first] > both[second] + TIE).sum())
-            lines.append(f"| {budget:g} s | {label} | {len(both)} | {better} | {worse} | "
-                         f"{len(both) - better - worse} | |")
+            better, worse, tied = tally(both[first], both[second])
+            lines.append(f"| {budget:g} s | {label} | {len(both)} | {better} | {worse} | {tied} | |")
         at = frame[frame["budget"] == budget]
         present = [v for v in variants if v in set(at["variant"])]
         pairs = [(v, "cold") for v in present if v != "cold"]
@@ -169,11 +173,10 @@ def noise_floor(frame: pd.DataFrame, variants: list[str]) -> list[str]:
             means = at.pivot_table(index="name", columns="variant", values=column)
             for first, second in pairs:
                 both = means[[first, second]].dropna()
-                better = int((both[first] < both[second] - TIE).sum())
-                worse = int((both[first] > both[second] + TIE).sum())
+                better, worse, tied = tally(both[first], both[second])
                 p = binomtest(better, better + worse).pvalue if better + worse else float("nan")
                 lines.append(f"| {budget:g} s | {first} vs {second}, mean of the seeds{label} | {len(both)} | "
-                             f"{better} | {worse} | {len(both) - better - worse} | {p:.3f} |")
+                             f"{better} | {worse} | {tied} | {p:.3f} |")
     return lines
 
 

@@ -26,7 +26,7 @@ from autoclf.ensembles.weighted import WeightedEnsemble
 from autoclf.evaluation.atomic import write_json_atomic
 from autoclf.evaluation.result import TrialResult
 from autoclf.evaluation.run_store import RunStore
-from autoclf.metrics import Metric
+from autoclf.metrics import RANK_METRICS, Metric
 
 logger = logging.getLogger(__name__)
 
@@ -63,11 +63,6 @@ class Snapshot:
 
     def weight_map(self) -> dict[int, float]:
         return {t: w for t, w in zip(self.trial_ids, self.weights) if w > 0}
-
-
-#: metrics that only rank rows: greedy selection on them can weight a model whose probabilities sit at the
-#: class prior (it barely moves the ranking), and predict() of the ensemble then says the majority class
-RANK_METRICS = frozenset({"roc_auc", "average_precision"})
 
 
 def selection_metric(metric: Metric, n_classes: int) -> Metric:

@@ -30,6 +30,7 @@ import numpy as np
 from autoclf.configspace.origins import Origin
 from autoclf.metalearning.database import MetaDatabase
 from autoclf.metalearning.portfolio import greedy_portfolio, normalised_losses
+from autoclf.metrics import RANK_METRICS
 
 logger = logging.getLogger(__name__)
 
@@ -47,12 +48,6 @@ COST_WEIGHT = 0.5
 #: kropt and connect_4: cold 0.516 / 0.348 against portfolio 0.623 / 0.364 test log loss; leave-one-out at
 #: 30 s, data sets above 20 000 rows: portfolio behind cold on validation loss on 4, ahead on 1, tied on 2)
 LARGE_DATA_FACTOR = 4
-#: the matrix a portfolio for these metrics is chosen on: they only rank rows, so the served ensemble weighs its
-#: members on log loss for them (ensembles.builder.selection_metric), and the portfolio's configurations are
-#: that ensemble's first members. Leave-one-out at 30 s on the 42 binary data sets (ROC AUC), against the
-#: portfolio chosen on the ROC AUC matrix: better / worse / tied 22 / 14 / 6 on the test split and 17 / 7 / 18 on
-#: validation ROC AUC, 27 trials against 23.5 (median; experiments/results/warm_start_roc_auc.md)
-CHOSEN_ON = {"roc_auc": "log_loss", "average_precision": "log_loss"}
 #: the portfolio applies once the matrix has measured cells on this many data sets, or on half of them in a
 #: smaller database (before that: kNN picks after the family defaults)
 MIN_MATRIX_DATASETS = 20
@@ -125,8 +120,13 @@ def knn_configurations(database: MetaDatabase, metafeatures: Mapping[str, float]
 
 def metric_matrix_name(database: MetaDatabase, metric_name: str) -> str | None:
     """The matrix the portfolio for the fit's metric is chosen on: log loss for a metric that only ranks rows
-    (``CHOSEN_ON``), else the metric's own, else log loss (a scorer metric), else none."""
-    for name in (CHOSEN_ON.get(metric_name, metric_name), "log_loss"):
+    (``metrics.RANK_METRICS``: the ensemble weighs its members on log loss for them), else the metric's own,
+    else log loss (a scorer metric), else none.
+
+    Leave-one-out at 30 s on the 42 binary data sets (ROC AUC), against the portfolio chosen on the ROC AUC
+    matrix: better / worse / tied 22 / 14 / 6 on the test split, 17 / 7 / 18 on validation ROC AUC, 27 trials
+    against 23.5 (median; experiments/results/warm_start_roc_auc.md)."""
+    for name in ("log_loss" if metric_name in RANK_METRICS else metric_name, "log_loss"):
         if name in database.losses:
             return name
     return None
