@@ -8,9 +8,11 @@ normalised loss among the first k configurations (0 = the best candidate measure
 the seconds those k took there (3-fold CV on at most 5 000 rows). No fit runs: this ranks warm-start settings
 in seconds, before experiments/warm_start.py measures them in real fits.
 
-Run: python experiments/portfolio_simulation.py --metadb /tmp/db.json.gz [--nearest 10 --weight 4 --cost 0.5]
-(a database assembled from the rebuild's work: autoclf metadb rebuild --phase assemble --output ...).
-Variants: ``--overhead S`` adds S seconds to every trial (a real trial's process, split and scoring);
+Run: python experiments/portfolio_simulation.py [--metadb /tmp/db.json.gz] [--nearest 10 --weight 4 --cost 0.5]
+(default: the shipped database; or one assembled from the rebuild's work: autoclf metadb rebuild --phase
+assemble --output ...). Variants: ``--own-matrix`` chooses the portfolio on the metric's own matrix (for ROC
+AUC: the rule before ea468c8; fit chooses on log loss for a metric that only ranks rows); ``--overhead S``
+adds S seconds to every trial (a real trial's process, split and scoring);
 ``--family-first`` runs one configuration per family before any family's second (tried 2026-12-01: behind
 the plain portfolio on log loss at every k, 22 / 45 better / worse than cold at k = 3 against 34 / 36).
 """
@@ -40,14 +42,17 @@ def cold_order(database: MetaDatabase) -> list[int]:
 
 
 def warm_order(database: MetaDatabase, held_out: str, metric: str, nearest: int, weight: float, cost: float,
-               size: int, by_family: bool = False) -> list[int]:
+               size: int, by_family: bool = False, own_matrix: bool = False) -> list[int]:
     """Rows (of ``database``) that a fit on ``held_out`` runs first with the warm start: LightGBM's default
-    (the space's default, which SMAC runs first anyway), then the portfolio chosen without ``held_out``."""
+    (the space's default, which SMAC runs first anyway), then the portfolio chosen without ``held_out`` on the
+    matrix fit chooses on for ``metric`` (log loss for ROC AUC: ``warmstart.metric_matrix_name``), or on
+    ``metric``'s own matrix with ``own_matrix`` (the rule before ea468c8)."""
     without = database.without([held_out])
+    chosen_on = metric if own_matrix else warmstart.metric_matrix_name(without, metric) or metric
     query = next(d for d in database.datasets if d.name == held_out).metafeatures
     weights = np.ones(len(without.datasets))
     weights[warmstart.nearest_datasets(without, query, nearest)] = weight
-    order = greedy_portfolio(without.loss_matrix(metric), size, without.seconds_matrix(), cost, weights=weights)
+    order = greedy_portfolio(without.loss_matrix(chosen_on), size, without.seconds_matrix(), cost, weights=weights)
     row_of = {c.fingerprint + repr(sorted(c.config.items())): i for i, c in enumerate(database.candidates)}
     picked = [row_of[without.candidates[i].fingerprint + repr(sorted(without.candidates[i].config.items()))]
               for i in order]
@@ -87,9 +92,10 @@ def family_first(database: MetaDatabase, order: list[int], without: MetaDatabase
 
 def simulate(database: MetaDatabase, metric: str, nearest: int, weight: float, cost: float,
              datasets: Sequence[str] | None = None, overhead: float = 0.0,
-             by_family: bool = False) -> dict[str, np.ndarray]:
+             by_family: bool = False, own_matrix: bool = False) -> dict[str, np.ndarray]:
     """``overhead``: seconds a real trial costs beyond its matrix seconds (process, split, scoring);
-    ``by_family``: the warm order runs one configuration per family first (``family_first``)."""
+    ``by_family``: the warm order runs one configuration per family first (``family_first``); ``own_matrix``:
+    the portfolio is chosen on ``metric``'s own matrix (``warm_order``)."""
     losses = database.loss_matrix(metric)
     seconds = database.seconds_matrix()
     scaled = normalised_losses(losses)
@@ -101,7 +107,7 @@ def simulate(database: MetaDatabase, metric: str, nearest: int, weight: float, c
                                "names": []}
     for j in dense:
         name = database.datasets[j].name
-        warm = warm_order(database, name, metric, nearest, weight, cost, 25, by_family)
+        warm = warm_order(database, name, metric, nearest, weight, cost, 25, by_family, own_matrix)
         for label, order in (("cold", cold), ("warm", warm)):
             measured = [i for i in order if np.isfinite(scaled[i, j])]  # not measured here: skipped, not failed
             best = np.minimum.accumulate([scaled[i, j] for i in measured] or [1.0])
@@ -146,12 +152,14 @@ def main() -> None:
     parser.add_argument("--metrics", default="log_loss,roc_auc")
     parser.add_argument("--overhead", type=float, default=0.0, help="seconds added to every trial")
     parser.add_argument("--family-first", action="store_true", help="one configuration per family first")
+    parser.add_argument("--own-matrix", action="store_true",
+                        help="choose the portfolio on the metric's own matrix, not on the one fit chooses on")
     args = parser.parse_args()
     database = load_database(args.metadb or None)
     for metric in args.metrics.split(","):
         binary = [d.name for d in database.datasets if d.n_classes == 2] if metric == "roc_auc" else None
         result = simulate(database, metric, args.nearest, args.weight, args.cost, binary, args.overhead,
-                          args.family_first)
+                          args.family_first, args.own_matrix)
         print(report(result, f"{metric} (nearest {args.nearest}, weight {args.weight:g}, cost weight {args.cost:g})"))
         print()
 
